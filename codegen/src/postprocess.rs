@@ -1,0 +1,503 @@
+//! The pass over progenitor's output that makes it safe to use on a production account.
+//!
+//! - Optional properties become `crate::Nullable<T>` (absent, `null`, or a value), so a
+//!   resource read and written back keeps explicit `null`s and empty lists exactly as
+//!   received; typify's `Option`/`Vec` fields would drop both.
+//! - Structs whose fields are all optional derive `Default`, and their builders start
+//!   with an empty `extra` map instead of an error.
+//! - The generated `ClientHooks` impl is removed: the crate supplies its own (auth,
+//!   headers, the empty-list `204`).
+//! - progenitor's `api-version` header, which the API does not document, is not sent.
+//! - Every operation builder's `send` checks path ids and header values before anything
+//!   is sent and answers the crate's single `Error` type.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, ToTokens};
+use syn::visit_mut::VisitMut;
+use syn::{
+    parse_quote, Attribute, Expr, Fields, File, GenericArgument, ImplItem, Item, ItemImpl, ItemMod,
+    ItemStruct, PathArguments, Stmt, Type,
+};
+
+use crate::spec::{Body, Operation};
+
+/// Applies every rewrite to progenitor's output.
+pub fn rewrite(
+    file: &mut File,
+    operations: &[Operation],
+    extra_types: TokenStream,
+) -> Result<(), String> {
+    file.items.retain(|item| !is_client_hooks_impl(item));
+    let mut found_types = false;
+    let mut found_builders = false;
+    for item in &mut file.items {
+        let Item::Mod(module) = item else { continue };
+        match module.ident.to_string().as_str() {
+            "types" => {
+                found_types = true;
+                rewrite_types(module, extra_types.clone())?;
+            }
+            "builder" => {
+                found_builders = true;
+                rewrite_operation_builders(module, operations)?;
+            }
+            _ => {}
+        }
+    }
+    if !found_types || !found_builders {
+        return Err("progenitor's output has no `types` or `builder` module; \
+                    is the pinned progenitor version the one this pass was written for?"
+            .into());
+    }
+    Ok(())
+}
+
+fn is_client_hooks_impl(item: &Item) -> bool {
+    matches!(item, Item::Impl(ItemImpl { trait_: Some((_, path, _)), .. })
+        if path.segments.last().is_some_and(|s| s.ident == "ClientHooks"))
+}
+
+fn items_mut(module: &mut ItemMod) -> Result<&mut Vec<Item>, String> {
+    module
+        .content
+        .as_mut()
+        .map(|(_, items)| items)
+        .ok_or_else(|| format!("module `{}` has no body", module.ident))
+}
+
+/// One optional field turned into `Nullable`: its old type (as a key that ignores
+/// `super::` prefixes, so it matches in the `builder` module too) and how it was wrapped.
+struct Rewritten {
+    old: String,
+    unwrap_option: bool,
+}
+
+impl Rewritten {
+    /// The `Nullable` type for `ty`, an occurrence of the old type.
+    fn new_type(&self, ty: &Type) -> Option<Type> {
+        if self.unwrap_option {
+            option_inner(ty).map(|inner| parse_quote!(crate::Nullable<#inner>))
+        } else {
+            Some(parse_quote!(crate::Nullable<#ty>))
+        }
+    }
+}
+
+fn type_key(ty: &impl ToTokens) -> String {
+    ty.to_token_stream().to_string().replace("super :: ", "")
+}
+
+fn rewrite_types(module: &mut ItemMod, extra_types: TokenStream) -> Result<(), String> {
+    let items = items_mut(module)?;
+    // struct name -> field name -> rewrite
+    let mut rewrites: BTreeMap<String, BTreeMap<String, Rewritten>> = BTreeMap::new();
+    let has_default_impl: BTreeSet<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Impl(imp)
+                if imp.trait_.as_ref().is_some_and(|(_, p, _)| {
+                    p.segments.last().is_some_and(|s| s.ident == "Default")
+                }) =>
+            {
+                Some(type_key(&imp.self_ty))
+            }
+            _ => None,
+        })
+        .collect();
+    for item in items.iter_mut() {
+        let Item::Struct(st) = item else { continue };
+        let fields = rewrite_struct_fields(st);
+        let all_optional = match &st.fields {
+            Fields::Named(named) => named.named.iter().all(|f| {
+                let name = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
+                fields.contains_key(&name) || is_flattened(&f.attrs)
+            }),
+            _ => false,
+        };
+        let name = st.ident.to_string();
+        if all_optional && !derives(&st.attrs, "Default") && !has_default_impl.contains(&name) {
+            st.attrs.push(parse_quote!(#[derive(Default)]));
+        }
+        if !fields.is_empty() {
+            rewrites.insert(name, fields);
+        }
+    }
+    for item in items.iter_mut() {
+        if let Item::Mod(builder) = item {
+            if builder.ident == "builder" {
+                rewrite_struct_builders(builder, &rewrites)?;
+            }
+        }
+    }
+    let extra: syn::File = syn::parse2(extra_types).map_err(|e| format!("open enum code: {e}"))?;
+    items.extend(extra.items);
+    Ok(())
+}
+
+fn derives(attrs: &[Attribute], name: &str) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("derive")
+            && a.to_token_stream()
+                .to_string()
+                .split([' ', ',', '(', ')'])
+                .any(|t| t == name)
+    })
+}
+
+fn is_flattened(attrs: &[Attribute]) -> bool {
+    attrs
+        .iter()
+        .any(|a| a.path().is_ident("serde") && a.to_token_stream().to_string().contains("flatten"))
+}
+
+/// Rewrites the optional fields of one struct; returns them by name.
+fn rewrite_struct_fields(st: &mut ItemStruct) -> BTreeMap<String, Rewritten> {
+    let mut out = BTreeMap::new();
+    let Fields::Named(named) = &mut st.fields else {
+        return out;
+    };
+    for field in named.named.iter_mut() {
+        let Some(serde) = field.attrs.iter().position(|a| a.path().is_ident("serde")) else {
+            continue;
+        };
+        let mut rename = None;
+        let mut skip_if = None;
+        let _ = field.attrs[serde].parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                rename = Some(meta.value()?.parse::<syn::LitStr>()?);
+            } else if meta.path.is_ident("skip_serializing_if") {
+                skip_if = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<syn::Expr>()?;
+            }
+            Ok(())
+        });
+        let Some(skip_if) = skip_if else { continue };
+        let rewritten = Rewritten {
+            old: type_key(&field.ty),
+            unwrap_option: skip_if.ends_with("Option::is_none"),
+        };
+        if !rewritten.unwrap_option && !skip_if.ends_with("::is_empty") {
+            continue;
+        }
+        let Some(new) = rewritten.new_type(&field.ty) else {
+            continue;
+        };
+        field.ty = new;
+        field.attrs[serde] = match rename {
+            Some(r) => {
+                parse_quote!(#[serde(rename = #r, default, skip_serializing_if = "crate::Nullable::is_absent")])
+            }
+            None => {
+                parse_quote!(#[serde(default, skip_serializing_if = "crate::Nullable::is_absent")])
+            }
+        };
+        let name = field
+            .ident
+            .as_ref()
+            .map(|i| i.to_string())
+            .unwrap_or_default();
+        out.insert(name, rewritten);
+    }
+    out
+}
+
+fn option_inner(ty: &Type) -> Option<Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        GenericArgument::Type(inner) => Some(inner.clone()),
+        _ => None,
+    }
+}
+
+/// Replaces every occurrence of a rewritten field's old type with its `Nullable` type.
+struct ReplaceType<'a>(&'a Rewritten);
+
+impl VisitMut for ReplaceType<'_> {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if type_key(ty) == self.0.old {
+            if let Some(new) = self.0.new_type(ty) {
+                *ty = new;
+                return;
+            }
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
+    }
+}
+
+fn rewrite_struct_builders(
+    module: &mut ItemMod,
+    rewrites: &BTreeMap<String, BTreeMap<String, Rewritten>>,
+) -> Result<(), String> {
+    for item in items_mut(module)? {
+        match item {
+            Item::Struct(st) => {
+                let Some(fields) = rewrites.get(&st.ident.to_string()) else {
+                    continue;
+                };
+                if let Fields::Named(named) = &mut st.fields {
+                    for field in named.named.iter_mut() {
+                        let name = field
+                            .ident
+                            .as_ref()
+                            .map(|i| i.to_string())
+                            .unwrap_or_default();
+                        if let Some(rw) = fields.get(&name) {
+                            ReplaceType(rw).visit_type_mut(&mut field.ty);
+                        }
+                    }
+                }
+            }
+            Item::Impl(imp) => {
+                let Type::Path(self_ty) = imp.self_ty.as_ref() else {
+                    continue;
+                };
+                let Some(last) = self_ty.path.segments.last() else {
+                    continue;
+                };
+                let Some(fields) = rewrites.get(&last.ident.to_string()) else {
+                    continue;
+                };
+                let is_default = imp.trait_.as_ref().is_some_and(|(_, p, _)| {
+                    p.segments.last().is_some_and(|s| s.ident == "Default")
+                });
+                for member in imp.items.iter_mut() {
+                    let ImplItem::Fn(func) = member else { continue };
+                    if is_default {
+                        EmptyDefaults.visit_block_mut(&mut func.block);
+                    } else if let Some(rw) = fields.get(&func.sig.ident.to_string()) {
+                        ReplaceType(rw).visit_generics_mut(&mut func.sig.generics);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// In a builder's `Default`, a field that would start as "no value supplied" (the
+/// flattened `extra` map) starts empty instead: it is optional.
+struct EmptyDefaults;
+
+impl VisitMut for EmptyDefaults {
+    fn visit_field_value_mut(&mut self, fv: &mut syn::FieldValue) {
+        let is_extra = matches!(&fv.member, syn::Member::Named(i) if i == "extra");
+        if is_extra {
+            fv.expr = parse_quote!(Ok(Default::default()));
+        }
+    }
+}
+
+fn rewrite_operation_builders(
+    module: &mut ItemMod,
+    operations: &[Operation],
+) -> Result<(), String> {
+    let by_rust_name: BTreeMap<&str, &Operation> = operations
+        .iter()
+        .map(|op| (op.rust_name.as_str(), op))
+        .collect();
+    let mut seen = BTreeSet::new();
+    for item in items_mut(module)? {
+        let Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() {
+            continue;
+        }
+        let Some(index) = imp
+            .items
+            .iter()
+            .position(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "send"))
+        else {
+            continue;
+        };
+        let ImplItem::Fn(send) = &mut imp.items[index] else {
+            unreachable!()
+        };
+        let operation_id = operation_id_of(&send.block)
+            .ok_or_else(|| format!("no OperationInfo in `{}`'s send", type_key(&imp.self_ty)))?;
+        let op = by_rust_name.get(operation_id.as_str()).ok_or_else(|| {
+            format!("progenitor generated `{operation_id}`, which the spec does not have")
+        })?;
+        seen.insert(operation_id.clone());
+        RemoveApiVersion.visit_block_mut(&mut send.block);
+        let syn::ReturnType::Type(_, ret) = &send.sig.output else {
+            return Err(format!("`{operation_id}`'s send returns nothing"));
+        };
+        let ok_type = result_ok_type(ret)
+            .ok_or_else(|| format!("`{operation_id}`'s send does not return a Result"))?;
+        send.sig.ident = format_ident!("send_generated");
+        send.vis = syn::Visibility::Inherited;
+        send.attrs.retain(|a| !a.path().is_ident("doc"));
+        let wrapper = checked_send(op, &ok_type);
+        imp.items.push(
+            syn::parse2(wrapper).map_err(|e| format!("send wrapper of `{operation_id}`: {e}"))?,
+        );
+    }
+    if let Some(missing) = by_rust_name.keys().find(|k| !seen.contains(**k)) {
+        return Err(format!(
+            "no builder was generated for operation `{missing}`"
+        ));
+    }
+    Ok(())
+}
+
+fn operation_id_of(block: &syn::Block) -> Option<String> {
+    struct Find(Option<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr_struct(&mut self, e: &'ast syn::ExprStruct) {
+            if e.path.is_ident("OperationInfo") {
+                for field in &e.fields {
+                    if let (syn::Member::Named(name), Expr::Lit(lit)) = (&field.member, &field.expr)
+                    {
+                        if let (true, syn::Lit::Str(s)) = (name == "operation_id", &lit.lit) {
+                            self.0 = Some(s.value());
+                        }
+                    }
+                }
+            }
+            syn::visit::visit_expr_struct(self, e);
+        }
+    }
+    let mut find = Find(None);
+    syn::visit::Visit::visit_block(&mut find, block);
+    find.0
+}
+
+/// Drops `header_map.append(... "api-version" ...)`.
+struct RemoveApiVersion;
+
+impl VisitMut for RemoveApiVersion {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        block.stmts.retain(|stmt| {
+            !matches!(stmt, Stmt::Expr(Expr::MethodCall(call), _)
+                if call.method == "append" && call.to_token_stream().to_string().contains("\"api-version\""))
+        });
+        syn::visit_mut::visit_block_mut(self, block);
+    }
+}
+
+fn result_ok_type(ty: &Type) -> Option<Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// The public `send`: checks, then the generated request, then the crate's error type.
+fn checked_send(op: &Operation, ok_type: &Type) -> TokenStream {
+    let constant = format_ident!("{}", op.rust_name.to_uppercase());
+    let path_checks = op.params_in("path").map(|p| {
+        let field = format_ident!("{}", p.rust_name);
+        let name = &p.name;
+        quote! {
+            if let ::std::result::Result::Ok(value) = &self.#field {
+                crate::request_checks::path_segment(OPERATION, #name, &value.to_string())?;
+            }
+        }
+    });
+    let header_checks = op.params_in("header").map(|p| {
+        let field = format_ident!("{}", p.rust_name);
+        let name = &p.name;
+        if p.required {
+            quote! {
+                if let ::std::result::Result::Ok(value) = &self.#field {
+                    crate::request_checks::header_value(OPERATION, #name, &value.to_string())?;
+                }
+            }
+        } else {
+            quote! {
+                if let ::std::result::Result::Ok(::std::option::Option::Some(value)) = &self.#field {
+                    crate::request_checks::header_value(OPERATION, #name, &value.to_string())?;
+                }
+            }
+        }
+    });
+    let text = matches!(op.primary_success(), Some((_, Body::Other(_))));
+    let (ret, finish) = if text {
+        (
+            quote!(ResponseValue<::std::string::String>),
+            quote!(crate::response::finish_text),
+        )
+    } else {
+        (quote!(#ok_type), quote!(crate::response::finish))
+    };
+    let doc = format!(
+        "Sends `{} {}` ({}).\n\nPath ids and header values are checked before anything is sent; \
+         every failure is an [`Error`](crate::Error).",
+        op.method, op.path, op.id
+    );
+    quote! {
+        #[doc = #doc]
+        pub async fn send(self) -> ::std::result::Result<#ret, crate::Error> {
+            const OPERATION: &crate::Operation = &super::operations::#constant;
+            #(#path_checks)*
+            #(#header_checks)*
+            #finish(OPERATION, self.send_generated().await).await
+        }
+    }
+}
+
+/// The table of operations: one `crate::Operation` constant each, and a lookup by the
+/// generated method name.
+pub fn operations_module(operations: &[Operation]) -> TokenStream {
+    let constants = operations.iter().map(|op| {
+        let constant = format_ident!("{}", op.rust_name.to_uppercase());
+        let (id, rust_name, method, path, summary) =
+            (&op.id, &op.rust_name, &op.method, &op.path, &op.summary);
+        let success = op.success_code().unwrap_or(200);
+        let empty = op.empty_list_as_204();
+        let tag = op.tags.first().cloned().unwrap_or_default();
+        let doc = format!("`{method} {path}`: {summary}");
+        quote! {
+            #[doc = #doc]
+            pub const #constant: crate::Operation = crate::Operation {
+                id: #id,
+                method_name: #rust_name,
+                method: #method,
+                path: #path,
+                tag: #tag,
+                success_status: #success,
+                empty_list_as_204: #empty,
+            };
+        }
+    });
+    let arms = operations.iter().map(|op| {
+        let constant = format_ident!("{}", op.rust_name.to_uppercase());
+        let name = &op.rust_name;
+        quote!(#name => ::std::option::Option::Some(&#constant),)
+    });
+    let all = operations
+        .iter()
+        .map(|op| format_ident!("{}", op.rust_name.to_uppercase()));
+    quote! {
+        /// Every operation of the spec, as data: id, method, path template, success status.
+        pub mod operations {
+            #(#constants)*
+
+            /// All operations, in the spec's order.
+            pub const ALL: &[&crate::Operation] = &[#(&#all),*];
+
+            /// The operation behind a generated method name (`list_exports`).
+            pub fn by_method_name(name: &str) -> ::std::option::Option<&'static crate::Operation> {
+                match name {
+                    #(#arms)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+    }
+}

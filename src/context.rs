@@ -1,0 +1,35 @@
+//! [`ClientContext`]: what every request of a client carries besides its URL.
+
+use std::fmt;
+use std::sync::Arc;
+
+use reqwest::header::HeaderValue;
+
+/// The per-client settings the request hook applies: the `Authorization` header and
+/// the default `Integrator-AShareId`. Cheap to clone (shared), and its `Debug` never
+/// shows the token.
+#[derive(Clone)]
+pub struct ClientContext {
+    pub(crate) shared: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    pub(crate) authorization: HeaderValue,
+    pub(crate) ashare_id: Option<HeaderValue>,
+}
+
+impl ClientContext {
+    /// The `Integrator-AShareId` sent with every request that does not set its own.
+    pub fn ashare_id(&self) -> Option<&str> {
+        self.shared.ashare_id.as_ref().and_then(|v| v.to_str().ok())
+    }
+}
+
+impl fmt::Debug for ClientContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientContext")
+            .field("authorization", &"<redacted>")
+            .field("ashare_id", &self.ashare_id())
+            .finish()
+    }
+}

@@ -1,0 +1,224 @@
+//! [`Error`]: the one error type every call of the crate answers.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde::Deserialize;
+
+/// Everything that can go wrong, in one type to match on.
+///
+/// ```
+/// # async fn demo(client: &integrator_io::Client) {
+/// use integrator_io::Error;
+///
+/// match client.get_export().id("5a6b7c8d9e0f1a2b3c4d5e6f").send().await {
+///     Ok(export) => println!("{:?}", export.name),
+///     Err(Error::Api(e)) if e.status.as_u16() == 404 => println!("no such export"),
+///     Err(Error::RateLimited { retry_after, .. }) => println!("slow down for {retry_after:?}"),
+///     Err(e) => eprintln!("{e}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A client setting is invalid (region, base URL, token format, timeout, ...).
+    #[error("invalid {setting} setting: {message}")]
+    Config {
+        /// Which setting.
+        setting: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+
+    /// No API token was given in code or in `INTEGRATOR_API_TOKEN`.
+    #[error("no API token: set INTEGRATOR_API_TOKEN or call ClientBuilder::token")]
+    MissingToken,
+
+    /// A value to be placed in the URL path would change which URL is called (empty,
+    /// `.`, `..`, or holding `/`, `?`, `#`, `\` or a control character). Nothing was sent.
+    #[error("{operation}: refusing path parameter `{parameter}` = {value:?}: {reason}")]
+    InvalidId {
+        /// The operationId.
+        operation: &'static str,
+        /// The path parameter.
+        parameter: &'static str,
+        /// The value given.
+        value: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+
+    /// A header value holds CR, LF or another control character. Nothing was sent. The
+    /// value itself is not repeated here, since headers may carry secrets.
+    #[error("{operation}: refusing the value of header `{header}`: {reason}")]
+    InvalidHeader {
+        /// The operationId, or `client` for client-wide headers.
+        operation: &'static str,
+        /// The header's name.
+        header: &'static str,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+
+    /// The request could not be built (a required parameter is missing, a body does not
+    /// convert). Nothing was sent.
+    #[error("{operation}: invalid request: {message}")]
+    InvalidRequest {
+        /// The operationId.
+        operation: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// `401`: the token is missing, wrong, expired or from the other region.
+    #[error("{0}")]
+    Unauthorized(ApiError),
+
+    /// `429`: the account's rate limit is exhausted.
+    #[error("{error}{}", retry_after.map(|d| format!(" (retry after {}s)", d.as_secs())).unwrap_or_default())]
+    RateLimited {
+        /// `Retry-After`, when the API sent it.
+        retry_after: Option<Duration>,
+        /// The decoded answer.
+        error: ApiError,
+    },
+
+    /// Any other error status, with the decoded error envelope.
+    #[error("{0}")]
+    Api(ApiError),
+
+    /// A status the spec does not document for this operation, with the start of its body.
+    #[error("{operation}: unexpected HTTP {status}; body starts {body_start:?}")]
+    UnexpectedStatus {
+        /// The operationId.
+        operation: &'static str,
+        /// The status received.
+        status: StatusCode,
+        /// The first characters of the body.
+        body_start: String,
+    },
+
+    /// The request could not be sent or the answer not read (connection, TLS, timeout).
+    #[error("{operation}: transport error: {source}")]
+    Transport {
+        /// The operationId.
+        operation: &'static str,
+        /// The underlying error (`source.is_timeout()` tells a timeout).
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// A success answer whose body does not match the spec (wrong types, truncated JSON,
+    /// an HTML page, an empty body).
+    #[error(
+        "{operation}: cannot decode the HTTP {status} answer: {source}; body starts {body_start:?}"
+    )]
+    Decode {
+        /// The operationId.
+        operation: &'static str,
+        /// The status of the answer.
+        status: StatusCode,
+        /// The first characters of the body.
+        body_start: String,
+        /// What serde_json reported.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl Error {
+    /// The HTTP status of an answer the API gave, if the error is one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Unauthorized(e) | Error::Api(e) | Error::RateLimited { error: e, .. } => {
+                Some(e.status)
+            }
+            Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Transport { source, .. } => source.status(),
+            _ => None,
+        }
+    }
+
+    /// The decoded error answer, for `Unauthorized`, `RateLimited` and `Api`.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Unauthorized(e) | Error::Api(e) | Error::RateLimited { error: e, .. } => Some(e),
+            _ => None,
+        }
+    }
+
+    /// True when the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport { source, .. } if source.is_timeout())
+    }
+}
+
+/// An error answer of the API: its status and the decoded error envelope
+/// `{"errors": [{"code", "message", "field"?}]}` (or the bare `{"message"}` seen on 401).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// The operationId of the call.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The envelope's entries (empty when the body had none).
+    pub errors: Vec<ErrorDetail>,
+    /// A bare top-level `message`, when the body had one.
+    pub message: Option<String>,
+    /// The first characters of the body when it was not an error envelope (an HTML page).
+    pub body_start: Option<String>,
+}
+
+impl ApiError {
+    /// The first entry's stable `code` (`missing_header`, `rate_limited`, ...).
+    pub fn code(&self) -> Option<&str> {
+        self.errors.first().map(|e| e.code.as_str())
+    }
+
+    /// True when any entry has this code.
+    pub fn has_code(&self, code: &str) -> bool {
+        self.errors.iter().any(|e| e.code == code)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        for (i, e) in self.errors.iter().enumerate() {
+            f.write_str(if i == 0 { ": " } else { "; " })?;
+            write!(f, "{}", e)?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(body) = &self.body_start {
+            write!(f, "; body starts {body:?}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One entry of the error envelope.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct ErrorDetail {
+    /// Stable, for programs.
+    #[serde(default)]
+    pub code: String,
+    /// For people.
+    #[serde(default)]
+    pub message: String,
+    /// The request field the error is about, on validation failures.
+    #[serde(default)]
+    pub field: Option<String>,
+}
+
+impl std::fmt::Display for ErrorDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        if let Some(field) = &self.field {
+            write!(f, " (field `{field}`)")?;
+        }
+        Ok(())
+    }
+}

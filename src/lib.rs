@@ -1,0 +1,39 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod base_url;
+mod client;
+mod client_builder;
+mod context;
+mod error;
+mod generated;
+mod hooks;
+mod nullable;
+mod operation;
+mod region;
+mod request_checks;
+mod response;
+mod token;
+
+pub use client_builder::{
+    ClientBuilder, DEFAULT_USER_AGENT, ENV_ASHARE_ID, ENV_BASE_URL, ENV_REGION, ENV_TOKEN,
+};
+pub use context::ClientContext;
+pub use error::{ApiError, Error, ErrorDetail};
+/// The operation builders behind each `Client` method (`client.get_export()` returns a
+/// [`builder::GetExport`]); set parameters on them, then `.send().await`.
+pub use generated::builder;
+/// Every operation of the spec as data ([`Operation`]).
+pub use generated::operations;
+/// The request and response types of every operation, generated from the spec's schemas.
+pub use generated::types;
+/// The typed client: one method per operation of the spec.
+pub use generated::Client;
+pub use generated::{ByteStream, ResponseValue};
+pub use hooks::ASHARE_ID_HEADER;
+pub use nullable::Nullable;
+pub use operation::Operation;
+pub use region::Region;
+pub use request_checks::{header_value_problem, path_segment_problem};
+pub use token::ApiToken;

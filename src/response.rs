@@ -1,0 +1,166 @@
+//! Turning the generated code's results into the crate's [`Error`]; decoding error answers.
+
+use std::time::Duration;
+
+use futures::TryStreamExt;
+use progenitor_client::{ByteStream, ResponseValue};
+use reqwest::StatusCode;
+use serde::Deserialize;
+
+use crate::error::{ApiError, ErrorDetail};
+use crate::{Error, Operation};
+
+/// How many characters of a body an error shows.
+const BODY_START: usize = 200;
+
+type Generated<T> = Result<ResponseValue<T>, progenitor_client::Error<()>>;
+
+/// Finishes a JSON (or empty) operation.
+pub(crate) async fn finish<T>(
+    op: &'static Operation,
+    result: Generated<T>,
+) -> Result<ResponseValue<T>, Error> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(e) => Err(convert(op, e).await),
+    }
+}
+
+/// Finishes a plain-text operation (state PUTs answer `OK` or `Created`).
+pub(crate) async fn finish_text(
+    op: &'static Operation,
+    result: Generated<ByteStream>,
+) -> Result<ResponseValue<String>, Error> {
+    let value = finish(op, result).await?;
+    let status = value.status();
+    let headers = value.headers().clone();
+    let bytes: Vec<u8> = value
+        .into_inner()
+        .into_inner()
+        .map_ok(|chunk| chunk.to_vec())
+        .try_concat()
+        .await
+        .map_err(|source| Error::Transport {
+            operation: op.id,
+            source,
+        })?;
+    let text = String::from_utf8(bytes).map_err(|e| Error::Decode {
+        operation: op.id,
+        status,
+        body_start: body_start(e.as_bytes()),
+        source: <serde_json::Error as serde::de::Error>::custom("the text answer is not UTF-8"),
+    })?;
+    Ok(ResponseValue::new(text, status, headers))
+}
+
+async fn convert(op: &'static Operation, error: progenitor_client::Error<()>) -> Error {
+    use progenitor_client::Error as E;
+    match error {
+        E::InvalidRequest(message) | E::Custom(message) => Error::InvalidRequest {
+            operation: op.id,
+            message,
+        },
+        E::CommunicationError(source)
+        | E::ResponseBodyError(source)
+        | E::InvalidUpgrade(source) => Error::Transport {
+            operation: op.id,
+            source,
+        },
+        E::InvalidResponsePayload(bytes, source) => Error::Decode {
+            operation: op.id,
+            status: StatusCode::from_u16(op.success_status).unwrap_or(StatusCode::OK),
+            body_start: body_start(&bytes),
+            source,
+        },
+        E::ErrorResponse(value) => {
+            let status = value.status();
+            let headers = value.headers().clone();
+            from_status(op, status, &headers, &[])
+        }
+        E::UnexpectedResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            match response.bytes().await {
+                Ok(body) => from_status(op, status, &headers, &body),
+                Err(source) => Error::Transport {
+                    operation: op.id,
+                    source,
+                },
+            }
+        }
+    }
+}
+
+/// The error for a non-success answer.
+pub(crate) fn from_status(
+    op: &'static Operation,
+    status: StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    body: &[u8],
+) -> Error {
+    if status.is_success() || status.is_redirection() || status.is_informational() {
+        return Error::UnexpectedStatus {
+            operation: op.id,
+            status,
+            body_start: body_start(body),
+        };
+    }
+    let error = decode_api_error(op, status, body);
+    match status.as_u16() {
+        401 => Error::Unauthorized(error),
+        429 => Error::RateLimited {
+            retry_after: retry_after(headers),
+            error,
+        },
+        _ => Error::Api(error),
+    }
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default)]
+    errors: Option<Vec<ErrorDetail>>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+fn decode_api_error(op: &'static Operation, status: StatusCode, body: &[u8]) -> ApiError {
+    match serde_json::from_slice::<Envelope>(body) {
+        Ok(envelope) if envelope.errors.is_some() || envelope.message.is_some() => ApiError {
+            operation: op.id,
+            status,
+            errors: envelope.errors.unwrap_or_default(),
+            message: envelope.message,
+            body_start: None,
+        },
+        _ => ApiError {
+            operation: op.id,
+            status,
+            errors: Vec::new(),
+            message: None,
+            body_start: (!body.is_empty()).then(|| body_start(body)),
+        },
+    }
+}
+
+/// `Retry-After` in whole seconds.
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
+}
+
+/// The first characters of a body, for messages.
+pub(crate) fn body_start(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(BODY_START * 4)]);
+    let mut out: String = text.chars().take(BODY_START).collect();
+    if text.chars().count() > BODY_START {
+        out.push('…');
+    }
+    out
+}
