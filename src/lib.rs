@@ -21,6 +21,8 @@ pub use client_builder::{
 };
 pub use context::ClientContext;
 pub use error::{ApiError, Error, ErrorDetail};
+#[doc(hidden)]
+pub use generated::__contract;
 /// The operation builders behind each `Client` method (`client.get_export()` returns a
 /// [`builder::GetExport`]); set parameters on them, then `.send().await`.
 pub use generated::builder;

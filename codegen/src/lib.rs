@@ -6,6 +6,10 @@
 //! ([`postprocess`]) into the client the crate includes.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "examples")]
+pub mod examples;
+#[cfg(feature = "examples")]
+pub mod json_schema;
 pub mod lint;
 pub mod open_enum;
 pub mod postprocess;

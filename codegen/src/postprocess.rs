@@ -30,6 +30,7 @@ pub fn rewrite(
     extra_types: TokenStream,
 ) -> Result<(), String> {
     file.items.retain(|item| !is_client_hooks_impl(item));
+    let mut contracts = Vec::new();
     let mut found_types = false;
     let mut found_builders = false;
     for item in &mut file.items {
@@ -41,7 +42,7 @@ pub fn rewrite(
             }
             "builder" => {
                 found_builders = true;
-                rewrite_operation_builders(module, operations)?;
+                contracts = rewrite_operation_builders(module, operations)?;
             }
             _ => {}
         }
@@ -51,6 +52,9 @@ pub fn rewrite(
                     is the pinned progenitor version the one this pass was written for?"
             .into());
     }
+    let contract: File =
+        syn::parse2(contract_module(&contracts)).map_err(|e| format!("contract table: {e}"))?;
+    file.items.extend(contract.items);
     Ok(())
 }
 
@@ -298,10 +302,18 @@ impl VisitMut for EmptyDefaults {
     }
 }
 
+/// The Rust types an operation exchanges, for the contract table.
+struct Contract {
+    rust_name: String,
+    response: Option<Type>,
+    body: Option<Type>,
+}
+
 fn rewrite_operation_builders(
     module: &mut ItemMod,
     operations: &[Operation],
-) -> Result<(), String> {
+) -> Result<Vec<Contract>, String> {
+    let mut contracts = Vec::new();
     let by_rust_name: BTreeMap<&str, &Operation> = operations
         .iter()
         .map(|op| (op.rust_name.as_str(), op))
@@ -319,6 +331,10 @@ fn rewrite_operation_builders(
         else {
             continue;
         };
+        let body_type = imp.items.iter().find_map(|i| match i {
+            ImplItem::Fn(f) if f.sig.ident == "body" => body_type_of(&f.sig.generics),
+            _ => None,
+        });
         let ImplItem::Fn(send) = &mut imp.items[index] else {
             unreachable!()
         };
@@ -337,6 +353,14 @@ fn rewrite_operation_builders(
         send.sig.ident = format_ident!("send_generated");
         send.vis = syn::Visibility::Inherited;
         send.attrs.retain(|a| !a.path().is_ident("doc"));
+        contracts.push(Contract {
+            rust_name: op.rust_name.clone(),
+            response: result_ok_type(&ok_type).filter(|t| {
+                let key = type_key(t);
+                key != "()" && !key.contains("ByteStream")
+            }),
+            body: body_type,
+        });
         let wrapper = checked_send(op, &ok_type);
         imp.items.push(
             syn::parse2(wrapper).map_err(|e| format!("send wrapper of `{operation_id}`: {e}"))?,
@@ -347,7 +371,7 @@ fn rewrite_operation_builders(
             "no builder was generated for operation `{missing}`"
         ));
     }
-    Ok(())
+    Ok(contracts)
 }
 
 fn operation_id_of(block: &syn::Block) -> Option<String> {
@@ -495,6 +519,88 @@ pub fn operations_module(operations: &[Operation]) -> TokenStream {
             pub fn by_method_name(name: &str) -> ::std::option::Option<&'static crate::Operation> {
                 match name {
                     #(#arms)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+    }
+}
+
+/// The `T` of a builder's `fn body<V: TryInto<T>>`.
+fn body_type_of(generics: &syn::Generics) -> Option<Type> {
+    let clause = generics.where_clause.as_ref()?;
+    clause.predicates.iter().find_map(|p| {
+        let syn::WherePredicate::Type(pt) = p else {
+            return None;
+        };
+        if type_key(&pt.bounded_ty) != "V" {
+            return None;
+        }
+        pt.bounds.iter().find_map(|b| {
+            let syn::TypeParamBound::Trait(t) = b else {
+                return None;
+            };
+            let last = t.path.segments.last()?;
+            if last.ident != "TryInto" {
+                return None;
+            }
+            let PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            match args.args.first()? {
+                GenericArgument::Type(t) => Some(t.clone()),
+                _ => None,
+            }
+        })
+    })
+}
+
+/// `__contract`: for each operation, decode a JSON value as its request body or
+/// response type and encode it again. The contract tests use it to prove, operation by
+/// operation, that documented payloads decode and keep every field.
+fn contract_module(contracts: &[Contract]) -> TokenStream {
+    let arms = |pick: fn(&Contract) -> Option<&Type>| {
+        contracts
+            .iter()
+            .filter_map(|c| pick(c).map(|t| (c.rust_name.as_str(), t)))
+            .map(|(name, ty)| {
+                quote! {
+                    #name => ::std::option::Option::Some(
+                        ::serde_json::from_value::<#ty>(value).and_then(::serde_json::to_value),
+                    ),
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let responses = arms(|c| c.response.as_ref());
+    let bodies = arms(|c| c.body.as_ref());
+    quote! {
+        /// Decoding and re-encoding payloads through each operation's generated types
+        /// (used by the contract tests; not a stable API).
+        #[doc(hidden)]
+        pub mod __contract {
+            use super::types;
+
+            /// Decodes `value` as `method`'s response type and encodes it again; `None`
+            /// when the operation answers no JSON.
+            pub fn roundtrip_response(
+                method: &str,
+                value: ::serde_json::Value,
+            ) -> ::std::option::Option<::std::result::Result<::serde_json::Value, ::serde_json::Error>> {
+                match method {
+                    #(#responses)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+
+            /// Decodes `value` as `method`'s request body type and encodes it again;
+            /// `None` when the operation takes no body.
+            pub fn roundtrip_request(
+                method: &str,
+                value: ::serde_json::Value,
+            ) -> ::std::option::Option<::std::result::Result<::serde_json::Value, ::serde_json::Error>> {
+                match method {
+                    #(#bodies)*
                     _ => ::std::option::Option::None,
                 }
             }
