@@ -19,4 +19,9 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.baseurl
     }
+
+    /// The `Integrator-AShareId` sent with every request that does not set its own.
+    pub fn ashare_id(&self) -> Option<&str> {
+        self.inner.ashare_id()
+    }
 }
