@@ -267,8 +267,41 @@ fn check_responses(spec: &Spec, op: &crate::spec::Operation, at: &str, report: &
             "declare the documented success code",
         );
     }
-    let kinds: BTreeSet<String> = successes.iter().map(|(_, b)| format!("{b:?}")).collect();
-    if kinds.len() > 1 && !op.empty_list_as_204() {
+    // progenitor takes one success type: compare the bodies' schemas, not just their kinds.
+    let responses_at = format!(
+        "/paths/{}/{}/responses",
+        escape_pointer(&op.path),
+        op.method.to_lowercase()
+    );
+    let success_shapes: BTreeSet<String> = spec
+        .raw
+        .pointer(&responses_at)
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(status, _)| status.starts_with('2'))
+        .map(|(_, response)| {
+            let content = spec.deref(response).get("content");
+            content
+                .and_then(Value::as_object)
+                .map(|c| {
+                    c.iter()
+                        .map(|(kind, media)| {
+                            format!(
+                                "{kind}:{}",
+                                media
+                                    .get("schema")
+                                    .map(|s| s.to_string())
+                                    .unwrap_or_default()
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    if success_shapes.len() > 1 && !op.empty_list_as_204() {
         report.push(
             "success-shapes",
             at,
@@ -385,7 +418,8 @@ fn check_references(spec: &Spec, node: &Value, at: &str, report: &mut Report) {
                 }
             }
             for (key, value) in map {
-                if key == "example" || key == "examples" && !at.ends_with("/components") {
+                // Example values are data, not references (`#/components/examples` is kept).
+                if key == "example" || (key == "examples" && at != "#/components") {
                     continue;
                 }
                 check_references(
