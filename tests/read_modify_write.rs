@@ -80,102 +80,83 @@ where
     cases.len()
 }
 
+const NEW_NAME: &str = "renamed by the round-trip test";
+
+/// One resource: its type, its update method, and the
+/// operations whose documented examples show it. The change renames it.
+macro_rules! renamed {
+    ($ty:ty, $update:ident, [$($op:literal),+]) => {
+        check(
+            &[$($op),+],
+            |c: Client, r: $ty| async move { c.$update().id(ID).body(r).send().await.map(drop) },
+            |r| r.name = NEW_NAME.to_string().into(),
+            "name",
+            json!(NEW_NAME),
+        )
+        .await
+    };
+}
+
 #[tokio::test]
 async fn every_documented_resource_keeps_every_other_field_through_get_change_put() {
-    let new_name = json!("renamed by the round-trip test");
-    let mut total = 0;
-    total += check(
-        &[
+    let total = renamed!(
+        types::Connection,
+        update_connection,
+        [
             "getConnection",
             "listConnections",
             "createConnection",
-            "updateConnection",
-        ],
-        |c: Client, r: types::Connection| async move {
-            c.update_connection().id(ID).body(r).send().await.map(drop)
-        },
-        |r| r.name = "renamed by the round-trip test".to_string().into(),
-        "name",
-        new_name.clone(),
-    )
-    .await;
-    total += check(
-        &["getExport", "listExports", "createExport", "updateExport"],
-        |c: Client, r: types::Export| async move {
-            c.update_export().id(ID).body(r).send().await.map(drop)
-        },
-        |r| r.name = "renamed by the round-trip test".to_string().into(),
-        "name",
-        new_name.clone(),
-    )
-    .await;
-    total += check(
-        &["getImport", "listImports", "createImport", "updateImport"],
-        |c: Client, r: types::Import| async move {
-            c.update_import().id(ID).body(r).send().await.map(drop)
-        },
-        |r| r.name = "renamed by the round-trip test".to_string().into(),
-        "name",
-        new_name.clone(),
-    )
-    .await;
-    total +=
-        check(
-            &["getFlow", "listFlows", "createFlow", "updateFlow"],
-            |c: Client, r: types::Flow| async move {
-                c.update_flow().id(ID).body(r).send().await.map(drop)
-            },
-            |r| r.name = "renamed by the round-trip test".to_string().into(),
-            "name",
-            new_name.clone(),
-        )
-        .await;
-    total += check(
-        &[
+            "updateConnection"
+        ]
+    ) + renamed!(
+        types::Export,
+        update_export,
+        ["getExport", "listExports", "createExport", "updateExport"]
+    ) + renamed!(
+        types::Import,
+        update_import,
+        ["getImport", "listImports", "createImport", "updateImport"]
+    ) + renamed!(
+        types::Flow,
+        update_flow,
+        ["getFlow", "listFlows", "createFlow", "updateFlow"]
+    ) + renamed!(
+        types::Integration,
+        update_integration,
+        [
             "getIntegration",
             "listIntegrations",
             "createIntegration",
-            "updateIntegration",
-        ],
-        |c: Client, r: types::Integration| async move {
-            c.update_integration().id(ID).body(r).send().await.map(drop)
-        },
-        |r| r.name = "renamed by the round-trip test".to_string().into(),
-        "name",
-        new_name.clone(),
-    )
-    .await;
-    total += check(
-        &[
+            "updateIntegration"
+        ]
+    ) + renamed!(
+        types::IClient,
+        update_i_client,
+        [
             "getIClient",
             "listIClients",
             "createIClient",
-            "updateIClient",
-        ],
-        |c: Client, r: types::IClient| async move {
-            c.update_i_client().id(ID).body(r).send().await.map(drop)
-        },
-        |r| r.name = "renamed by the round-trip test".to_string().into(),
-        "name",
-        new_name.clone(),
-    )
-    .await;
-    total += check(
-        &[
+            "updateIClient"
+        ]
+    ) + renamed!(
+        types::Connector,
+        update_connector,
+        [
             "getConnector",
             "listConnectors",
             "createConnector",
-            "updateConnector",
-        ],
-        |c: Client, r: types::Connector| async move {
-            c.update_connector().id(ID).body(r).send().await.map(drop)
-        },
-        |r| r.name = "renamed by the round-trip test".to_string().into(),
-        "name",
-        new_name.clone(),
-    )
-    .await;
-    total += check(
+            "updateConnector"
+        ]
+    ) + renamed!(
+        types::Template,
+        update_template,
+        [
+            "getTemplate",
+            "listTemplates",
+            "createTemplate",
+            "updateTemplate"
+        ]
+    ) + check(
         &[
             "getConnectorLicense",
             "listConnectorLicenses",
@@ -196,22 +177,8 @@ async fn every_documented_resource_keeps_every_other_field_through_get_change_pu
         json!("someone.else@example.com"),
     )
     .await;
-    total += check(
-        &[
-            "getTemplate",
-            "listTemplates",
-            "createTemplate",
-            "updateTemplate",
-        ],
-        |c: Client, r: types::Template| async move {
-            c.update_template().id(ID).body(r).send().await.map(drop)
-        },
-        |r| r.name = "renamed by the round-trip test".to_string().into(),
-        "name",
-        new_name.clone(),
-    )
-    .await;
     println!("{total} documented resource examples kept every field through GET → change → PUT");
+    assert!(total >= 30, "documented examples went missing: {total}");
 }
 
 #[tokio::test]

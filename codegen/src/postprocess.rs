@@ -208,19 +208,25 @@ fn rewrite_struct_fields(st: &mut ItemStruct) -> BTreeMap<String, Rewritten> {
     out
 }
 
-fn option_inner(ty: &Type) -> Option<Type> {
-    let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != "Option" {
+/// The first type argument of a path's last segment, when that segment is named
+/// `ident` (any name when `None`): `T` of `Option<T>`, `Result<T, E>`, `TryInto<T>`.
+fn first_type_arg(path: &syn::Path, ident: Option<&str>) -> Option<Type> {
+    let last = path.segments.last()?;
+    if ident.is_some_and(|name| last.ident != name) {
         return None;
     }
     let PathArguments::AngleBracketed(args) = &last.arguments else {
         return None;
     };
     match args.args.first()? {
-        GenericArgument::Type(inner) => Some(inner.clone()),
+        GenericArgument::Type(t) => Some(t.clone()),
         _ => None,
     }
+}
+
+fn option_inner(ty: &Type) -> Option<Type> {
+    let Type::Path(path) = ty else { return None };
+    first_type_arg(&path.path, Some("Option"))
 }
 
 /// Replaces every occurrence of a rewritten field's old type with its `Nullable` type.
@@ -411,14 +417,7 @@ impl VisitMut for RemoveApiVersion {
 
 fn result_ok_type(ty: &Type) -> Option<Type> {
     let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    let PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    }
+    first_type_arg(&path.path, None)
 }
 
 /// The public `send`: checks, then the generated request, then the crate's error type.
@@ -540,17 +539,7 @@ fn body_type_of(generics: &syn::Generics) -> Option<Type> {
             let syn::TypeParamBound::Trait(t) = b else {
                 return None;
             };
-            let last = t.path.segments.last()?;
-            if last.ident != "TryInto" {
-                return None;
-            }
-            let PathArguments::AngleBracketed(args) = &last.arguments else {
-                return None;
-            };
-            match args.args.first()? {
-                GenericArgument::Type(t) => Some(t.clone()),
-                _ => None,
-            }
+            first_type_arg(&t.path, Some("TryInto"))
         })
     })
 }
