@@ -169,7 +169,7 @@ impl ClientBuilder {
         };
         let ashare_id = match self.ashare_id {
             None => None,
-            Some(id) => Some(checked_header("Integrator-AShareId", &id)?),
+            Some(id) => Some(checked_header(crate::ASHARE_ID_HEADER, &id)?),
         };
         let user_agent = checked_header("User-Agent", &self.user_agent)?;
         if self.timeout.is_zero() || self.connect_timeout.is_zero() {

@@ -11,6 +11,9 @@ use crate::{operations, Client, ClientContext};
 /// The header that selects the account share to act in.
 pub const ASHARE_ID_HEADER: &str = "Integrator-AShareId";
 
+/// [`ASHARE_ID_HEADER`] as a header name (header names are case-insensitive).
+const ASHARE_ID: HeaderName = HeaderName::from_static("integrator-ashareid");
+
 impl ClientHooks<ClientContext> for &Client {
     async fn exec(
         &self,
@@ -21,9 +24,7 @@ impl ClientHooks<ClientContext> for &Client {
         let headers = request.headers_mut();
         headers.insert(AUTHORIZATION, context.shared.authorization.clone());
         if let Some(id) = &context.shared.ashare_id {
-            headers
-                .entry(HeaderName::from_static("integrator-ashareid"))
-                .or_insert_with(|| id.clone());
+            headers.entry(ASHARE_ID).or_insert_with(|| id.clone());
         }
         let operation = operations::by_method_name(info.operation_id);
         let span = tracing::debug_span!(
