@@ -59,8 +59,14 @@ pub fn rewrite(
 }
 
 fn is_client_hooks_impl(item: &Item) -> bool {
-    matches!(item, Item::Impl(ItemImpl { trait_: Some((_, path, _)), .. })
-        if path.segments.last().is_some_and(|s| s.ident == "ClientHooks"))
+    matches!(item, Item::Impl(imp) if implements(imp, "ClientHooks"))
+}
+
+/// True when `imp` is an impl of the trait named `name` (by its last path segment).
+fn implements(imp: &ItemImpl, name: &str) -> bool {
+    imp.trait_
+        .as_ref()
+        .is_some_and(|(_, path, _)| path.segments.last().is_some_and(|s| s.ident == name))
 }
 
 fn items_mut(module: &mut ItemMod) -> Result<&mut Vec<Item>, String> {
@@ -100,13 +106,7 @@ fn rewrite_types(module: &mut ItemMod, extra_types: TokenStream) -> Result<(), S
     let has_default_impl: BTreeSet<String> = items
         .iter()
         .filter_map(|item| match item {
-            Item::Impl(imp)
-                if imp.trait_.as_ref().is_some_and(|(_, p, _)| {
-                    p.segments.last().is_some_and(|s| s.ident == "Default")
-                }) =>
-            {
-                Some(type_key(&imp.self_ty))
-            }
+            Item::Impl(imp) if implements(imp, "Default") => Some(type_key(&imp.self_ty)),
             _ => None,
         })
         .collect();
@@ -277,9 +277,7 @@ fn rewrite_struct_builders(
                 let Some(fields) = rewrites.get(&last.ident.to_string()) else {
                     continue;
                 };
-                let is_default = imp.trait_.as_ref().is_some_and(|(_, p, _)| {
-                    p.segments.last().is_some_and(|s| s.ident == "Default")
-                });
+                let is_default = implements(imp, "Default");
                 for member in imp.items.iter_mut() {
                     let ImplItem::Fn(func) = member else { continue };
                     if is_default {
