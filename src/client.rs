@@ -1,7 +1,13 @@
 //! Hand-written additions to the generated [`Client`].
 
+use std::sync::Arc;
+
+use crate::client_builder::checked_header;
+use crate::context::{ClientContext, Shared};
 use crate::generated::Client;
-use crate::{ClientBuilder, Error};
+use crate::{
+    ClientBuilder, Error, ASHARE_ID_HEADER, NETSUITE_DEPLOY_ID_HEADER, NETSUITE_SCRIPT_ID_HEADER,
+};
 
 impl Client {
     /// A [`ClientBuilder`] with the defaults.
@@ -23,5 +29,39 @@ impl Client {
     /// The `Integrator-AShareId` sent with every request that does not set its own.
     pub fn ashare_id(&self) -> Option<&str> {
         self.inner.ashare_id()
+    }
+
+    /// A client that sends `Integrator-AShareId: id` with every request that does not
+    /// set its own: it acts in that account share. It shares this client's connection
+    /// pool and settings.
+    ///
+    /// ```
+    /// let client = integrator_io::Client::builder().token("t").build()?;
+    /// let shared = client.with_ashare_id("5d4e3f2a1b0c9d8e7f6a5b4c")?;
+    /// assert_eq!(shared.ashare_id(), Some("5d4e3f2a1b0c9d8e7f6a5b4c"));
+    /// assert_eq!(client.ashare_id(), None);
+    /// # Ok::<(), integrator_io::Error>(())
+    /// ```
+    pub fn with_ashare_id(&self, id: &str) -> Result<Client, Error> {
+        let id = checked_header(ASHARE_ID_HEADER, id)?;
+        Ok(self.with_shared(|shared| shared.ashare_id = Some(id)))
+    }
+
+    /// A client that proxies every request to a NetSuite RESTlet: it sends
+    /// `Integrator-NetSuite-ScriptId` and `Integrator-NetSuite-DeployId` with every
+    /// request that does not set its own. It shares this client's connection pool.
+    pub fn with_netsuite_restlet(&self, script_id: &str, deploy_id: &str) -> Result<Client, Error> {
+        let script = checked_header(NETSUITE_SCRIPT_ID_HEADER, script_id)?;
+        let deploy = checked_header(NETSUITE_DEPLOY_ID_HEADER, deploy_id)?;
+        Ok(self.with_shared(|shared| shared.netsuite_restlet = Some((script, deploy))))
+    }
+
+    fn with_shared(&self, change: impl FnOnce(&mut Shared)) -> Client {
+        let mut shared = Shared::clone(&self.inner.shared);
+        change(&mut shared);
+        let context = ClientContext {
+            shared: Arc::new(shared),
+        };
+        Client::new_with_client(&self.baseurl, self.client.clone(), context)
     }
 }

@@ -191,13 +191,14 @@ impl ClientBuilder {
             shared: Arc::new(Shared {
                 authorization: token.authorization()?,
                 ashare_id,
+                netsuite_restlet: None,
             }),
         };
         Ok(Client::new_with_client(base_url.as_str(), http, context))
     }
 }
 
-fn checked_header(header: &'static str, value: &str) -> Result<HeaderValue, Error> {
+pub(crate) fn checked_header(header: &'static str, value: &str) -> Result<HeaderValue, Error> {
     if let Some(reason) = header_value_problem(value) {
         return Err(Error::InvalidHeader {
             operation: "client",

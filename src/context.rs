@@ -6,16 +6,18 @@ use std::sync::Arc;
 use reqwest::header::HeaderValue;
 
 /// The per-client settings the request hook applies: the `Authorization` header and
-/// the default `Integrator-AShareId`. Cheap to clone (shared), and its `Debug` never
-/// shows the token.
+/// the default `Integrator-AShareId` and NetSuite proxy headers. Cheap to clone
+/// (shared), and its `Debug` never shows the token.
 #[derive(Clone)]
 pub struct ClientContext {
     pub(crate) shared: Arc<Shared>,
 }
 
+#[derive(Clone)]
 pub(crate) struct Shared {
     pub(crate) authorization: HeaderValue,
     pub(crate) ashare_id: Option<HeaderValue>,
+    pub(crate) netsuite_restlet: Option<(HeaderValue, HeaderValue)>,
 }
 
 impl ClientContext {
@@ -30,6 +32,7 @@ impl fmt::Debug for ClientContext {
         f.debug_struct("ClientContext")
             .field("authorization", &"<redacted>")
             .field("ashare_id", &self.ashare_id())
+            .field("netsuite_restlet", &self.shared.netsuite_restlet)
             .finish()
     }
 }

@@ -11,8 +11,16 @@ use crate::{operations, Client, ClientContext};
 /// The header that selects the account share to act in.
 pub const ASHARE_ID_HEADER: &str = "Integrator-AShareId";
 
-/// [`ASHARE_ID_HEADER`] as a header name (header names are case-insensitive).
+/// The header naming the NetSuite RESTlet script a request is proxied to.
+pub const NETSUITE_SCRIPT_ID_HEADER: &str = "Integrator-NetSuite-ScriptId";
+
+/// The header naming the NetSuite RESTlet deployment a request is proxied to.
+pub const NETSUITE_DEPLOY_ID_HEADER: &str = "Integrator-NetSuite-DeployId";
+
+// The same names as `HeaderName`s (header names are case-insensitive).
 const ASHARE_ID: HeaderName = HeaderName::from_static("integrator-ashareid");
+const NETSUITE_SCRIPT_ID: HeaderName = HeaderName::from_static("integrator-netsuite-scriptid");
+const NETSUITE_DEPLOY_ID: HeaderName = HeaderName::from_static("integrator-netsuite-deployid");
 
 impl ClientHooks<ClientContext> for &Client {
     async fn exec(
@@ -23,8 +31,17 @@ impl ClientHooks<ClientContext> for &Client {
         let context = self.inner();
         let headers = request.headers_mut();
         headers.insert(AUTHORIZATION, context.shared.authorization.clone());
+        // Client-wide defaults; a value the request set itself wins.
         if let Some(id) = &context.shared.ashare_id {
             headers.entry(ASHARE_ID).or_insert_with(|| id.clone());
+        }
+        if let Some((script, deploy)) = &context.shared.netsuite_restlet {
+            headers
+                .entry(NETSUITE_SCRIPT_ID)
+                .or_insert_with(|| script.clone());
+            headers
+                .entry(NETSUITE_DEPLOY_ID)
+                .or_insert_with(|| deploy.clone());
         }
         let operation = operations::by_method_name(info.operation_id);
         let span = tracing::debug_span!(

@@ -366,3 +366,53 @@ async fn the_token_never_appears_in_debug_output_or_errors() {
     let err = Client::builder().token("SECRET\nx").build().unwrap_err();
     assert!(!format!("{err} {err:?}").contains("SECRET"));
 }
+
+#[tokio::test]
+async fn scoped_clients_add_the_share_and_netsuite_headers_to_every_request() {
+    let server = CaptureServer::always(Reply::json(200, &json!([]))).await;
+    let client = server.client();
+    let shared = client.with_ashare_id("share-9").unwrap();
+    let proxied = shared
+        .with_netsuite_restlet("customscript_7", "customdeploy_7")
+        .unwrap();
+    client.list_flows().send().await.unwrap();
+    shared.list_flows().send().await.unwrap();
+    proxied.list_flows().send().await.unwrap();
+    proxied
+        .list_flows()
+        .integrator_a_share_id("share-own")
+        .send()
+        .await
+        .unwrap();
+    let requests = server.requests();
+    let share = |i: usize| {
+        requests[i]
+            .header("integrator-ashareid")
+            .map(str::to_string)
+    };
+    assert_eq!(share(0), None);
+    assert_eq!(share(1).as_deref(), Some("share-9"));
+    assert_eq!(share(2).as_deref(), Some("share-9"));
+    assert_eq!(
+        share(3).as_deref(),
+        Some("share-own"),
+        "the request's own value wins"
+    );
+    assert_eq!(requests[1].header("integrator-netsuite-scriptid"), None);
+    assert_eq!(
+        requests[2].header("integrator-netsuite-scriptid"),
+        Some("customscript_7")
+    );
+    assert_eq!(
+        requests[2].header("integrator-netsuite-deployid"),
+        Some("customdeploy_7")
+    );
+    assert!(matches!(
+        client.with_ashare_id("x\r\ny"),
+        Err(Error::InvalidHeader { .. })
+    ));
+    assert!(matches!(
+        client.with_netsuite_restlet("a", "b\n"),
+        Err(Error::InvalidHeader { .. })
+    ));
+}
