@@ -199,7 +199,7 @@ fn check_operations(spec: &Spec, report: &mut Report) {
             );
         }
         check_path_params(&op, &at, report);
-        check_responses(spec, &op, &at, report);
+        check_responses(&op, &at, report);
         check_request_body(spec, &op, &at, report);
     }
 }
@@ -257,7 +257,7 @@ pub fn template_params(path: &str) -> Vec<String> {
         .collect()
 }
 
-fn check_responses(spec: &Spec, op: &crate::spec::Operation, at: &str, report: &mut Report) {
+fn check_responses(op: &crate::spec::Operation, at: &str, report: &mut Report) {
     let successes: Vec<(u16, &Body)> = op.successes().collect();
     if successes.is_empty() {
         report.push(
@@ -268,39 +268,14 @@ fn check_responses(spec: &Spec, op: &crate::spec::Operation, at: &str, report: &
         );
     }
     // progenitor takes one success type: compare the bodies' schemas, not just their kinds.
-    let responses_at = format!(
-        "/paths/{}/{}/responses",
-        escape_pointer(&op.path),
-        op.method.to_lowercase()
-    );
-    let success_shapes: BTreeSet<String> = spec
-        .raw
-        .pointer(&responses_at)
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter(|(status, _)| status.starts_with('2'))
-        .map(|(_, response)| {
-            let content = spec.deref(response).get("content");
-            content
-                .and_then(Value::as_object)
-                .map(|c| {
-                    c.iter()
-                        .map(|(kind, media)| {
-                            format!(
-                                "{kind}:{}",
-                                media
-                                    .get("schema")
-                                    .map(|s| s.to_string())
-                                    .unwrap_or_default()
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join(",")
-                })
-                .unwrap_or_default()
-        })
-        .collect();
+    let shapes_of = |success: bool| -> BTreeSet<&str> {
+        op.responses
+            .iter()
+            .filter(|r| r.status.starts_with('2') == success && !r.status.starts_with(['1', '3']))
+            .map(|r| r.shape.as_str())
+            .collect()
+    };
+    let success_shapes = shapes_of(true);
     if success_shapes.len() > 1 && !op.empty_list_as_204() {
         report.push(
             "success-shapes",
@@ -333,27 +308,7 @@ fn check_responses(spec: &Spec, op: &crate::spec::Operation, at: &str, report: &
         }
     }
     // One error schema for every error status.
-    let mut error_schemas = BTreeSet::new();
-    if let Some(responses) = spec
-        .raw
-        .pointer(&format!(
-            "/paths/{}/{}/responses",
-            escape_pointer(&op.path),
-            op.method.to_lowercase()
-        ))
-        .and_then(Value::as_object)
-    {
-        for (status, response) in responses {
-            if status.starts_with('2') || status.starts_with('1') || status.starts_with('3') {
-                continue;
-            }
-            let response = spec.deref(response);
-            let schema = response
-                .pointer("/content/application~1json/schema")
-                .map(|s| s.get("$ref").cloned().unwrap_or_else(|| s.clone()));
-            error_schemas.insert(schema.map(|s| s.to_string()).unwrap_or_default());
-        }
-    }
+    let error_schemas = shapes_of(false);
     if error_schemas.len() > 1 {
         report.push(
             "error-shapes",

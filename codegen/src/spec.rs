@@ -139,10 +139,10 @@ impl Spec {
         if let Some(map) = op.get("responses").and_then(Value::as_object) {
             for (status, response) in map {
                 let response = self.deref(response);
-                let body = response_body(self, response);
                 responses.push(Response {
                     status: status.clone(),
-                    body,
+                    body: response_body(self, response),
+                    shape: response_shape(response),
                 });
             }
         }
@@ -219,6 +219,23 @@ fn response_body(spec: &Spec, response: &Value) -> Body {
     }
 }
 
+fn response_shape(response: &Value) -> String {
+    let Some(content) = response.get("content").and_then(Value::as_object) else {
+        return String::new();
+    };
+    content
+        .iter()
+        .map(|(kind, media)| {
+            let schema = media
+                .get("schema")
+                .map(Value::to_string)
+                .unwrap_or_default();
+            format!("{kind}:{schema}")
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// One parameter of an operation.
 #[derive(Clone, Debug)]
 pub struct Parameter {
@@ -239,6 +256,9 @@ pub struct Response {
     pub status: String,
     /// What it carries.
     pub body: Body,
+    /// Its media types with their schemas as written (`application/json:{"$ref":…}`),
+    /// examples left out: two responses with the same shape decode to the same type.
+    pub shape: String,
 }
 
 impl Response {
