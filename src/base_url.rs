@@ -22,7 +22,7 @@ impl BaseUrl {
             .ok_or_else(|| bad(format!("{input:?} has no host")))?;
         match url.scheme() {
             "https" => {}
-            "http" if allow_http || is_loopback(&host) => {}
+            "http" if allow_http || is_loopback_host(&host) => {}
             "http" => {
                 return Err(bad(format!(
                     "{input:?} is plain http on a host that is not loopback; the token would travel in clear text \
@@ -45,7 +45,12 @@ impl BaseUrl {
     }
 }
 
-fn is_loopback(host: &url::Host<&str>) -> bool {
+/// Whether `url`'s host is loopback.
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
+    url.host().is_some_and(|host| is_loopback_host(&host))
+}
+
+fn is_loopback_host(host: &url::Host<&str>) -> bool {
     match host {
         url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
         url::Host::Ipv4(ip) => ip.is_loopback(),

@@ -6,7 +6,8 @@ use crate::client_builder::checked_header;
 use crate::context::{ClientContext, Shared};
 use crate::generated::Client;
 use crate::{
-    ClientBuilder, Error, ASHARE_ID_HEADER, NETSUITE_DEPLOY_ID_HEADER, NETSUITE_SCRIPT_ID_HEADER,
+    ClientBuilder, Error, RetryPolicy, ASHARE_ID_HEADER, NETSUITE_DEPLOY_ID_HEADER,
+    NETSUITE_SCRIPT_ID_HEADER,
 };
 
 impl Client {
@@ -54,6 +55,13 @@ impl Client {
         let script = checked_header(NETSUITE_SCRIPT_ID_HEADER, script_id)?;
         let deploy = checked_header(NETSUITE_DEPLOY_ID_HEADER, deploy_id)?;
         Ok(self.with_shared(|shared| shared.netsuite_restlet = Some((script, deploy))))
+    }
+
+    /// A client that retries as `policy` says (for example [`RetryPolicy::none`] for one
+    /// call that must not be repeated). It shares this client's connection pool and
+    /// rate limiter.
+    pub fn with_retry(&self, policy: RetryPolicy) -> Client {
+        self.with_shared(|shared| shared.retry = policy)
     }
 
     fn with_shared(&self, change: impl FnOnce(&mut Shared)) -> Client {

@@ -7,8 +7,9 @@ use reqwest::header::HeaderValue;
 
 use crate::base_url::BaseUrl;
 use crate::context::{ClientContext, Shared};
+use crate::rate_limit::Limiter;
 use crate::request_checks::header_value_problem;
-use crate::{ApiToken, Client, Error, Region};
+use crate::{ApiToken, Client, Error, RateLimit, Region, RetryPolicy};
 
 /// The environment variable holding the API token.
 pub const ENV_TOKEN: &str = "INTEGRATOR_API_TOKEN";
@@ -47,6 +48,8 @@ pub struct ClientBuilder {
     timeout: Duration,
     user_agent: String,
     allow_insecure_http: bool,
+    rate_limit: Option<RateLimit>,
+    retry: RetryPolicy,
 }
 
 impl Default for ClientBuilder {
@@ -60,12 +63,15 @@ impl Default for ClientBuilder {
             timeout: Duration::from_secs(60),
             user_agent: DEFAULT_USER_AGENT.to_string(),
             allow_insecure_http: false,
+            rate_limit: Some(RateLimit::DOCUMENTED),
+            retry: RetryPolicy::default(),
         }
     }
 }
 
 impl ClientBuilder {
-    /// A builder with the defaults: North America, no token, 10 s to connect, 60 s per request.
+    /// A builder with the defaults: North America, no token, 10 s to connect, 60 s per
+    /// request, the documented rate limit, and the default [`RetryPolicy`].
     pub fn new() -> Self {
         Self::default()
     }
@@ -160,6 +166,26 @@ impl ClientBuilder {
         self
     }
 
+    /// The client-side rate limit (default: [`RateLimit::DOCUMENTED`], 1000 at once and
+    /// 300 per second), shared by every clone of the client.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// No client-side rate limit: requests go out as fast as they are made, and the
+    /// API's `429`s are left to the retry policy.
+    pub fn no_rate_limit(mut self) -> Self {
+        self.rate_limit = None;
+        self
+    }
+
+    /// When failed requests are sent again (default: [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Checks every setting and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let token = self.token.ok_or(Error::MissingToken)?.checked()?;
@@ -182,6 +208,7 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .user_agent(user_agent)
+            .redirect(redirect_policy(self.allow_insecure_http))
             .build()
             .map_err(|e| Error::Config {
                 setting: "http client",
@@ -192,10 +219,34 @@ impl ClientBuilder {
                 authorization: token.authorization()?,
                 ashare_id,
                 netsuite_restlet: None,
+                limiter: self.rate_limit.map(Limiter::new),
+                retry: self.retry,
             }),
         };
         Ok(Client::new_with_client(base_url.as_str(), http, context))
     }
+}
+
+/// Redirects are followed (at most 10) only to `https://`, or to `http://` on a loopback
+/// host or when insecure http was allowed. reqwest itself drops `Authorization` when a
+/// redirect leads to another host.
+fn redirect_policy(allow_insecure_http: bool) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        let url = attempt.url();
+        let secure = url.scheme() == "https"
+            || (url.scheme() == "http"
+                && (allow_insecure_http || crate::base_url::is_loopback(url)));
+        let target = url.origin().ascii_serialization();
+        if attempt.previous().len() >= 10 {
+            attempt.error("more than 10 redirects")
+        } else if !secure {
+            attempt.error(format!(
+                "refusing to follow a redirect to {target}: not https"
+            ))
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 pub(crate) fn checked_header(header: &'static str, value: &str) -> Result<HeaderValue, Error> {

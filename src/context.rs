@@ -5,6 +5,9 @@ use std::sync::Arc;
 
 use reqwest::header::HeaderValue;
 
+use crate::rate_limit::Limiter;
+use crate::RetryPolicy;
+
 /// The per-client settings the request hook applies: the `Authorization` header and
 /// the default `Integrator-AShareId` and NetSuite proxy headers. Cheap to clone
 /// (shared), and its `Debug` never shows the token.
@@ -18,6 +21,9 @@ pub(crate) struct Shared {
     pub(crate) authorization: HeaderValue,
     pub(crate) ashare_id: Option<HeaderValue>,
     pub(crate) netsuite_restlet: Option<(HeaderValue, HeaderValue)>,
+    /// Shared by every clone and every scoped client made from this one.
+    pub(crate) limiter: Option<Limiter>,
+    pub(crate) retry: RetryPolicy,
 }
 
 impl ClientContext {
@@ -33,6 +39,8 @@ impl fmt::Debug for ClientContext {
             .field("authorization", &"<redacted>")
             .field("ashare_id", &self.ashare_id())
             .field("netsuite_restlet", &self.shared.netsuite_restlet)
+            .field("limiter", &self.shared.limiter)
+            .field("retry", &self.shared.retry)
             .finish()
     }
 }

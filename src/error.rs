@@ -109,6 +109,16 @@ pub enum Error {
         source: reqwest::Error,
     },
 
+    /// Paging could not go on safely: a next link that repeats (a loop), points at
+    /// another host, or does not parse. The items already yielded stay valid.
+    #[error("{operation}: paging stopped: {message}")]
+    Paging {
+        /// The operationId.
+        operation: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+
     /// A success answer whose body does not match the spec (wrong types, truncated JSON,
     /// an HTML page, an empty body).
     #[error(

@@ -1,11 +1,15 @@
-//! The request hook every generated call goes through: authentication, the account
-//! share header, tracing, and the empty-list `204`.
+//! The request hook every generated call (and every next-page fetch) goes through:
+//! authentication and default headers, the rate limiter, retries, one tracing span per
+//! request, and the empty-list `204`.
+
+use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{HeaderName, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::StatusCode;
 use tracing::Instrument;
 
+use crate::retry::Outcome;
 use crate::{operations, Client, ClientContext};
 
 /// The header that selects the account share to act in.
@@ -28,14 +32,14 @@ impl ClientHooks<ClientContext> for &Client {
         mut request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let context = self.inner();
+        let shared = &self.inner().shared;
         let headers = request.headers_mut();
-        headers.insert(AUTHORIZATION, context.shared.authorization.clone());
+        headers.insert(AUTHORIZATION, shared.authorization.clone());
         // Client-wide defaults; a value the request set itself wins.
-        if let Some(id) = &context.shared.ashare_id {
+        if let Some(id) = &shared.ashare_id {
             headers.entry(ASHARE_ID).or_insert_with(|| id.clone());
         }
-        if let Some((script, deploy)) = &context.shared.netsuite_restlet {
+        if let Some((script, deploy)) = &shared.netsuite_restlet {
             headers
                 .entry(NETSUITE_SCRIPT_ID)
                 .or_insert_with(|| script.clone());
@@ -50,21 +54,10 @@ impl ClientHooks<ClientContext> for &Client {
             method = %request.method(),
             path = operation.map_or("", |op| op.path),
             status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
         );
-        let started = std::time::Instant::now();
-        let result = self
-            .client()
-            .execute(request)
-            .instrument(span.clone())
-            .await;
-        match &result {
-            Ok(response) => {
-                span.record("status", response.status().as_u16());
-                tracing::debug!(parent: &span, elapsed_ms = started.elapsed().as_millis() as u64, "answered");
-            }
-            Err(e) => tracing::debug!(parent: &span, error = %e, "failed"),
-        }
-        let response = result?;
+        let response = self.send_with_retries(request).instrument(span).await?;
         match operation {
             Some(op) if op.empty_list_as_204 && response.status() == StatusCode::NO_CONTENT => {
                 Ok(empty_list(response))
@@ -72,6 +65,91 @@ impl ClientHooks<ClientContext> for &Client {
             _ => Ok(response),
         }
     }
+}
+
+impl Client {
+    /// Sends `request`, drawing from the rate limiter before each attempt and sending
+    /// it again as the retry policy says. The answer's body is read here, so that a
+    /// connection that breaks mid-body counts as a failed attempt.
+    async fn send_with_retries(
+        &self,
+        request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
+        let shared = &self.inner().shared;
+        let span = tracing::Span::current();
+        let started = Instant::now();
+        let method = request.method().clone();
+        let mut attempt = 0;
+        let mut next = Some(request);
+        loop {
+            attempt += 1;
+            let Some(this) = next.take() else {
+                unreachable!("a request is kept for every attempt that may be retried")
+            };
+            // A request whose body cannot be copied is sent once.
+            next = this.try_clone();
+            if let Some(limiter) = &shared.limiter {
+                let waited = limiter.acquire().await;
+                if waited > Duration::from_millis(1) {
+                    tracing::debug!(
+                        attempt,
+                        waited_ms = waited.as_millis() as u64,
+                        "waited for the rate limiter"
+                    );
+                }
+            }
+            let result = match self.client().execute(this).await {
+                Ok(response) => read_body(response).await,
+                Err(e) => Err(e),
+            };
+            let outcome = match &result {
+                Ok(response) => Outcome::Status(
+                    response.status(),
+                    crate::response::retry_after(response.headers()),
+                ),
+                Err(e) if e.is_connect() => Outcome::NotConnected,
+                Err(_) => Outcome::Broken,
+            };
+            let decision = match next {
+                Some(_) => shared
+                    .retry
+                    .decide(&method, outcome, attempt, started.elapsed()),
+                None => None,
+            };
+            let Some((wait, reason)) = decision else {
+                span.record("attempts", attempt);
+                span.record("duration_ms", started.elapsed().as_millis() as u64);
+                match &result {
+                    Ok(response) => {
+                        span.record("status", response.status().as_u16());
+                        tracing::debug!("answered");
+                    }
+                    Err(e) => tracing::debug!(error = %e, "failed"),
+                }
+                return result;
+            };
+            tracing::info!(
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                reason,
+                "retrying"
+            );
+            futures_timer::Delay::new(wait).await;
+        }
+    }
+}
+
+/// Reads the whole body now, keeping status and headers.
+async fn read_body(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let mut read = http::Response::new(body);
+    *read.status_mut() = status;
+    *read.version_mut() = version;
+    *read.headers_mut() = headers;
+    Ok(reqwest::Response::from(read))
 }
 
 /// A `204 No Content` on a list, answered as `200` with the body `[]`.

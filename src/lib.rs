@@ -6,14 +6,18 @@ mod base_url;
 mod client;
 mod client_builder;
 mod context;
+mod contract_support;
 mod error;
 mod generated;
 mod hooks;
 mod nullable;
 mod operation;
+pub mod paging;
+mod rate_limit;
 mod region;
 mod request_checks;
 mod response;
+mod retry;
 mod token;
 
 pub use client_builder::{
@@ -36,6 +40,8 @@ pub use generated::{ByteStream, ResponseValue};
 pub use hooks::{ASHARE_ID_HEADER, NETSUITE_DEPLOY_ID_HEADER, NETSUITE_SCRIPT_ID_HEADER};
 pub use nullable::Nullable;
 pub use operation::Operation;
+pub use rate_limit::RateLimit;
 pub use region::Region;
 pub use request_checks::{header_value_problem, path_segment_problem};
+pub use retry::RetryPolicy;
 pub use token::ApiToken;

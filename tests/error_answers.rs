@@ -212,6 +212,7 @@ async fn transport_failures_and_timeouts_are_transport_errors() {
     let client = Client::builder()
         .token("t")
         .base_url(format!("http://{closed}/v1"))
+        .retry(integrator_io::RetryPolicy::none())
         .build()
         .unwrap();
     let err = client.get_token_info().send().await.unwrap_err();
@@ -239,6 +240,7 @@ async fn transport_failures_and_timeouts_are_transport_errors() {
         .token("t")
         .base_url(format!("http://{address}/v1"))
         .timeout(Duration::from_millis(300))
+        .retry(integrator_io::RetryPolicy::none())
         .build()
         .unwrap();
     let started = std::time::Instant::now();

@@ -6,6 +6,7 @@
 //! ([`postprocess`]) into the client the crate includes.
 #![forbid(unsafe_code)]
 
+mod contract;
 #[cfg(feature = "examples")]
 pub mod examples;
 #[cfg(feature = "examples")]

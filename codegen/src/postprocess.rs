@@ -21,6 +21,7 @@ use syn::{
     ItemStruct, PathArguments, Stmt, Type,
 };
 
+use crate::contract::{contract_module, list_request_impls, struct_fields, Contract, StructFields};
 use crate::spec::{Body, Operation};
 
 /// Applies every rewrite to progenitor's output.
@@ -30,32 +31,30 @@ pub fn rewrite(
     extra_types: TokenStream,
 ) -> Result<(), String> {
     file.items.retain(|item| !is_client_hooks_impl(item));
-    let mut contracts = Vec::new();
-    let mut found_types = false;
-    let mut found_builders = false;
-    for item in &mut file.items {
-        let Item::Mod(module) = item else { continue };
-        match module.ident.to_string().as_str() {
-            "types" => {
-                found_types = true;
-                rewrite_types(module, extra_types.clone())?;
-            }
-            "builder" => {
-                found_builders = true;
-                contracts = rewrite_operation_builders(module, operations)?;
-            }
-            _ => {}
-        }
-    }
-    if !found_types || !found_builders {
-        return Err("progenitor's output has no `types` or `builder` module; \
-                    is the pinned progenitor version the one this pass was written for?"
-            .into());
-    }
+    let missing = || {
+        "progenitor's output has no `types` or `builder` module; \
+         is the pinned progenitor version the one this pass was written for?"
+            .to_string()
+    };
+    let types = module_named(file, "types").ok_or_else(missing)?;
+    rewrite_types(types, extra_types)?;
+    let type_fields = struct_fields(items_mut(types)?);
+    let builders = module_named(file, "builder").ok_or_else(missing)?;
+    let contracts = rewrite_operation_builders(builders, operations, &type_fields)?;
+    let paging: File =
+        syn::parse2(list_request_impls(&contracts)).map_err(|e| format!("paging impls: {e}"))?;
+    items_mut(builders)?.extend(paging.items);
     let contract: File =
         syn::parse2(contract_module(&contracts)).map_err(|e| format!("contract table: {e}"))?;
     file.items.extend(contract.items);
     Ok(())
+}
+
+fn module_named<'f>(file: &'f mut File, name: &str) -> Option<&'f mut ItemMod> {
+    file.items.iter_mut().find_map(|item| match item {
+        Item::Mod(module) if module.ident == name => Some(module),
+        _ => None,
+    })
 }
 
 fn is_client_hooks_impl(item: &Item) -> bool {
@@ -95,7 +94,7 @@ impl Rewritten {
     }
 }
 
-fn type_key(ty: &impl ToTokens) -> String {
+pub(crate) fn type_key(ty: &impl ToTokens) -> String {
     ty.to_token_stream().to_string().replace("super :: ", "")
 }
 
@@ -210,7 +209,7 @@ fn rewrite_struct_fields(st: &mut ItemStruct) -> BTreeMap<String, Rewritten> {
 
 /// The first type argument of a path's last segment, when that segment is named
 /// `ident` (any name when `None`): `T` of `Option<T>`, `Result<T, E>`, `TryInto<T>`.
-fn first_type_arg(path: &syn::Path, ident: Option<&str>) -> Option<Type> {
+pub(crate) fn first_type_arg(path: &syn::Path, ident: Option<&str>) -> Option<Type> {
     let last = path.segments.last()?;
     if ident.is_some_and(|name| last.ident != name) {
         return None;
@@ -224,7 +223,7 @@ fn first_type_arg(path: &syn::Path, ident: Option<&str>) -> Option<Type> {
     }
 }
 
-fn option_inner(ty: &Type) -> Option<Type> {
+pub(crate) fn option_inner(ty: &Type) -> Option<Type> {
     let Type::Path(path) = ty else { return None };
     first_type_arg(&path.path, Some("Option"))
 }
@@ -306,18 +305,13 @@ impl VisitMut for EmptyDefaults {
     }
 }
 
-/// The Rust types an operation exchanges, for the contract table.
-struct Contract {
-    rust_name: String,
-    response: Option<Type>,
-    body: Option<Type>,
-}
-
 fn rewrite_operation_builders(
     module: &mut ItemMod,
     operations: &[Operation],
+    type_fields: &StructFields,
 ) -> Result<Vec<Contract>, String> {
     let mut contracts = Vec::new();
+    let builder_fields = struct_fields(items_mut(module)?);
     let by_rust_name: BTreeMap<&str, &Operation> = operations
         .iter()
         .map(|op| (op.rust_name.as_str(), op))
@@ -357,14 +351,23 @@ fn rewrite_operation_builders(
         send.sig.ident = format_ident!("send_generated");
         send.vis = syn::Visibility::Inherited;
         send.attrs.retain(|a| !a.path().is_ident("doc"));
-        contracts.push(Contract {
-            rust_name: op.rust_name.clone(),
-            response: result_ok_type(&ok_type).filter(|t| {
-                let key = type_key(t);
-                key != "()" && !key.contains("ByteStream")
-            }),
-            body: body_type,
-        });
+        let Type::Path(builder) = &*imp.self_ty else {
+            return Err(format!("`{operation_id}`'s builder is not a named type"));
+        };
+        let builder = builder
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.clone())
+            .ok_or_else(|| format!("`{operation_id}`'s builder is not a named type"))?;
+        contracts.push(Contract::new(
+            op,
+            &builder,
+            &ok_type,
+            body_type,
+            &builder_fields,
+            type_fields,
+        )?);
         let wrapper = checked_send(op, &ok_type);
         imp.items.push(
             syn::parse2(wrapper).map_err(|e| format!("send wrapper of `{operation_id}`: {e}"))?,
@@ -540,57 +543,4 @@ fn body_type_of(generics: &syn::Generics) -> Option<Type> {
             first_type_arg(&t.path, Some("TryInto"))
         })
     })
-}
-
-/// `__contract`: for each operation, decode a JSON value as its request body or
-/// response type and encode it again. The contract tests use it to prove, operation by
-/// operation, that documented payloads decode and keep every field.
-fn contract_module(contracts: &[Contract]) -> TokenStream {
-    let arms = |pick: fn(&Contract) -> Option<&Type>| {
-        contracts
-            .iter()
-            .filter_map(|c| pick(c).map(|t| (c.rust_name.as_str(), t)))
-            .map(|(name, ty)| {
-                quote! {
-                    #name => ::std::option::Option::Some(
-                        ::serde_json::from_value::<#ty>(value).and_then(::serde_json::to_value),
-                    ),
-                }
-            })
-            .collect::<Vec<_>>()
-    };
-    let responses = arms(|c| c.response.as_ref());
-    let bodies = arms(|c| c.body.as_ref());
-    quote! {
-        /// Decoding and re-encoding payloads through each operation's generated types
-        /// (used by the contract tests; not a stable API).
-        #[doc(hidden)]
-        pub mod __contract {
-            use super::types;
-
-            /// Decodes `value` as `method`'s response type and encodes it again; `None`
-            /// when the operation answers no JSON.
-            pub fn roundtrip_response(
-                method: &str,
-                value: ::serde_json::Value,
-            ) -> ::std::option::Option<::std::result::Result<::serde_json::Value, ::serde_json::Error>> {
-                match method {
-                    #(#responses)*
-                    _ => ::std::option::Option::None,
-                }
-            }
-
-            /// Decodes `value` as `method`'s request body type and encodes it again;
-            /// `None` when the operation takes no body.
-            pub fn roundtrip_request(
-                method: &str,
-                value: ::serde_json::Value,
-            ) -> ::std::option::Option<::std::result::Result<::serde_json::Value, ::serde_json::Error>> {
-                match method {
-                    #(#bodies)*
-                    _ => ::std::option::Option::None,
-                }
-            }
-        }
-    }
 }

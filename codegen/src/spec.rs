@@ -132,13 +132,17 @@ impl Spec {
                 name: name.to_string(),
                 location: location.to_string(),
                 required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
-                rust_name: rust_ident(name),
+                rust_name: rust_field(name),
             });
         }
         let mut responses = Vec::new();
+        let mut page_items = None;
         if let Some(map) = op.get("responses").and_then(Value::as_object) {
             for (status, response) in map {
                 let response = self.deref(response);
+                if status.starts_with('2') && page_items.is_none() {
+                    page_items = self.page_items(response);
+                }
                 responses.push(Response {
                     status: status.clone(),
                     body: response_body(self, response),
@@ -169,13 +173,52 @@ impl Spec {
             params,
             has_body: op.get("requestBody").is_some(),
             responses,
+            page_items,
+        }
+    }
+
+    /// For a JSON answer that is a page object carrying `nextPageURL`, the name of its
+    /// one array property (the items).
+    fn page_items(&self, response: &Value) -> Option<String> {
+        let schema = response.pointer("/content/application~1json/schema")?;
+        let properties = self.deref(schema).get("properties")?.as_object()?;
+        properties.get(NEXT_PAGE_URL)?;
+        let mut arrays = properties
+            .iter()
+            .filter(|(_, s)| self.deref(s).get("type").and_then(Value::as_str) == Some("array"));
+        match (arrays.next(), arrays.next()) {
+            (Some((name, _)), None) => Some(name.clone()),
+            _ => None,
         }
     }
 }
 
+/// The job filter that pages back in time: answers created at or before this instant.
+pub const CREATED_AT_LTE: &str = "createdAt_lte";
+
+/// The body property that points at the next page of a page object.
+pub const NEXT_PAGE_URL: &str = "nextPageURL";
+
 /// The Rust identifier progenitor derives from an API name (snake case).
 pub fn rust_ident(name: &str) -> String {
     heck::ToSnakeCase::to_snake_case(name)
+}
+
+/// The builder field progenitor derives from a parameter name: its snake case, with
+/// `_` appended to a Rust keyword (`type` becomes `type_`).
+pub fn rust_field(name: &str) -> String {
+    const KEYWORDS: &[&str] = &[
+        "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else",
+        "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod",
+        "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait",
+        "true", "type", "unsafe", "use", "where", "while", "yield",
+    ];
+    let ident = rust_ident(name);
+    if KEYWORDS.contains(&ident.as_str()) {
+        ident + "_"
+    } else {
+        ident
+    }
 }
 
 /// What a response carries.
@@ -292,6 +335,9 @@ pub struct Operation {
     pub has_body: bool,
     /// Every declared response.
     pub responses: Vec<Response>,
+    /// When the answer is a page object whose `nextPageURL` points at the next page, the
+    /// name of its array property holding the items.
+    pub page_items: Option<String>,
 }
 
 impl Operation {

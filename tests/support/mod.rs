@@ -50,6 +50,10 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// Wait this long before answering.
+    pub delay: Option<std::time::Duration>,
+    /// Send only this many bytes of the body (the declared length stays), then close.
+    pub cut_after: Option<usize>,
 }
 
 impl Reply {
@@ -61,6 +65,8 @@ impl Reply {
                 "application/json; charset=utf-8".into(),
             )],
             body: serde_json::to_vec(body).unwrap(),
+            delay: None,
+            cut_after: None,
         }
     }
 
@@ -69,6 +75,8 @@ impl Reply {
             status,
             headers: vec![("content-type".into(), content_type.into())],
             body: body.as_bytes().to_vec(),
+            delay: None,
+            cut_after: None,
         }
     }
 
@@ -77,11 +85,25 @@ impl Reply {
             status,
             headers: vec![],
             body: vec![],
+            delay: None,
+            cut_after: None,
         }
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Answers after `delay`.
+    pub fn delayed(mut self, delay: std::time::Duration) -> Self {
+        self.delay = Some(delay);
+        self
+    }
+
+    /// Sends the head and `bytes` bytes of the body, then closes the connection.
+    pub fn cut_after(mut self, bytes: usize) -> Self {
+        self.cut_after = Some(bytes);
         self
     }
 }
@@ -133,8 +155,14 @@ impl CaptureServer {
                             head.push_str(&format!("{name}: {value}\r\n"));
                         }
                         head.push_str("\r\n");
+                        if let Some(delay) = reply.delay {
+                            tokio::time::sleep(delay).await;
+                        }
+                        let body = &reply.body
+                            [..reply.cut_after.unwrap_or(usize::MAX).min(reply.body.len())];
                         if socket.write_all(head.as_bytes()).await.is_err()
-                            || socket.write_all(&reply.body).await.is_err()
+                            || socket.write_all(body).await.is_err()
+                            || reply.cut_after.is_some()
                         {
                             return;
                         }
@@ -158,13 +186,28 @@ impl CaptureServer {
         self.requests.lock().unwrap().clone()
     }
 
-    /// A client for this server.
+    /// A client for this server, without retries (each test sees each answer once).
     pub fn client(&self) -> Client {
-        Client::builder()
-            .token("test-token-123")
-            .base_url(&self.base_url)
-            .build()
-            .unwrap()
+        self.client_with(|b| b.retry(integrator_io::RetryPolicy::none()))
+    }
+
+    /// A client for this server, configured further by `configure`.
+    pub fn client_with(
+        &self,
+        configure: impl FnOnce(integrator_io::ClientBuilder) -> integrator_io::ClientBuilder,
+    ) -> Client {
+        configure(
+            Client::builder()
+                .token("test-token-123")
+                .base_url(&self.base_url),
+        )
+        .build()
+        .unwrap()
+    }
+
+    /// How many requests arrived.
+    pub fn count(&self) -> usize {
+        self.requests.lock().unwrap().len()
     }
 }
 
