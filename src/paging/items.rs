@@ -45,6 +45,8 @@ enum Next {
     First,
     Url(Url),
     Before(DateTime<Utc>),
+    /// The page's items are yielded first, then this error.
+    Fail(Error),
     Done,
 }
 
@@ -65,6 +67,7 @@ impl<'a, R: ListRequest<'a>> Pager<'a, R> {
         let client = self.request.client();
         let page = match std::mem::replace(&mut self.next, Next::Done) {
             Next::Done => return Ok(false),
+            Next::Fail(error) => return Err(error),
             Next::First => self.request.clone().send_page().await?,
             Next::Url(url) => next_page::get::<R::Page>(client, op, url).await?,
             Next::Before(instant) => match self.request.clone().before(instant) {
@@ -87,16 +90,14 @@ impl<'a, R: ListRequest<'a>> Pager<'a, R> {
             });
         }
         self.next = match link.or(body_next) {
-            Some(target) => {
-                let url = next_page::resolve(client, op, &target)?;
-                if !self.seen_urls.insert(url.to_string()) {
-                    return Err(Error::Paging {
-                        operation: op.id,
-                        message: format!("the next link {url} was already followed (a loop)"),
-                    });
-                }
-                Next::Url(url)
-            }
+            Some(target) => match next_page::resolve(client, op, &target) {
+                Err(error) => Next::Fail(error),
+                Ok(url) if !self.seen_urls.insert(url.to_string()) => Next::Fail(Error::Paging {
+                    operation: op.id,
+                    message: format!("the next link {url} was already followed (a loop)"),
+                }),
+                Ok(url) => Next::Url(url),
+            },
             None => self.time_cursor(&items),
         };
         self.buffer = items.into_iter();

@@ -136,6 +136,7 @@ impl CaptureServer {
                 let Ok((mut socket, _)) = listener.accept().await else {
                     return;
                 };
+                let _ = socket.set_nodelay(true);
                 let log = log.clone();
                 let respond = respond.clone();
                 tokio::spawn(async move {
@@ -160,10 +161,10 @@ impl CaptureServer {
                         }
                         let body = &reply.body
                             [..reply.cut_after.unwrap_or(usize::MAX).min(reply.body.len())];
-                        if socket.write_all(head.as_bytes()).await.is_err()
-                            || socket.write_all(body).await.is_err()
-                            || reply.cut_after.is_some()
-                        {
+                        // One write: a head and body in two would meet Nagle's delay.
+                        let mut bytes = head.into_bytes();
+                        bytes.extend_from_slice(body);
+                        if socket.write_all(&bytes).await.is_err() || reply.cut_after.is_some() {
                             return;
                         }
                     }
