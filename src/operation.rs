@@ -23,6 +23,9 @@ pub struct Operation {
     pub success_status: u16,
     /// A list that may answer `204` with no body; the client reads that as `[]`.
     pub empty_list_as_204: bool,
+    /// The success answer is JSON (a success answer with another content type is a
+    /// decode error).
+    pub answers_json: bool,
 }
 
 impl std::fmt::Display for Operation {

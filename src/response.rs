@@ -21,9 +21,36 @@ pub(crate) async fn finish<T>(
     result: Generated<T>,
 ) -> Result<ResponseValue<T>, Error> {
     match result {
+        Ok(value) if op.answers_json => match content_type_problem(value.headers()) {
+            Some(kind) => Err(Error::Decode {
+                operation: op.id,
+                status: value.status(),
+                body_start: String::new(),
+                source: <serde_json::Error as serde::de::Error>::custom(format!(
+                    "the answer's content type is {kind:?}, not JSON"
+                )),
+            }),
+            None => Ok(value),
+        },
         Ok(value) => Ok(value),
         Err(e) => Err(convert(op, e).await),
     }
+}
+
+/// A declared content type that is not JSON (`application/json`, `…+json`, or
+/// `text/json`); an answer that declares none is accepted.
+fn content_type_problem(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    let declared = headers.get(reqwest::header::CONTENT_TYPE)?;
+    let text = declared.to_str().unwrap_or("?");
+    let essence = text
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let json =
+        essence == "application/json" || essence == "text/json" || essence.ends_with("+json");
+    (!json).then(|| text.to_string())
 }
 
 /// Finishes a plain-text operation (state PUTs answer `OK` or `Created`).

@@ -484,6 +484,7 @@ pub fn operations_module(operations: &[Operation]) -> TokenStream {
             (&op.id, &op.rust_name, &op.method, &op.path, &op.summary);
         let success = op.success_code().unwrap_or(200);
         let empty = op.empty_list_as_204();
+        let json = matches!(op.primary_success(), Some((_, Body::Json { .. })));
         let tag = op.tags.first().cloned().unwrap_or_default();
         let doc = format!("`{method} {path}`: {summary}");
         quote! {
@@ -496,6 +497,7 @@ pub fn operations_module(operations: &[Operation]) -> TokenStream {
                 tag: #tag,
                 success_status: #success,
                 empty_list_as_204: #empty,
+                answers_json: #json,
             };
         }
     });
