@@ -151,6 +151,7 @@ pub fn documented(docs: &[Document]) -> (Vec<Endpoint>, Vec<Applied>, Vec<(Origi
     let mut tolerated = Vec::new();
     let mut skipped = Vec::new();
     for doc in docs {
+        let first = tolerated.len();
         let origin = |line| Origin {
             file: doc.path.clone(),
             line,
@@ -196,8 +197,9 @@ pub fn documented(docs: &[Document]) -> (Vec<Endpoint>, Vec<Applied>, Vec<(Origi
         let (meant, applied) = slips::correct(requests, &context);
         endpoints.extend(meant);
         tolerated.extend(applied);
+        // In the order of the document's lines; documents in the order given.
+        tolerated[first..].sort_by_key(|a| a.origin.line);
     }
-    tolerated.sort_by(|a, b| a.origin.cmp(&b.origin));
     (endpoints, tolerated, skipped)
 }
 
@@ -295,7 +297,7 @@ pub fn diff(spec: &Spec, docs: &[Document]) -> Report {
 pub fn run(spec: &Spec, paths: &[std::path::PathBuf]) -> Result<ExitCode, String> {
     let docs = crate::docs::read_documents(paths)?;
     let report = diff(spec, &docs);
-    println!("{}", report.render());
+    crate::outln!("{}", report.render());
     Ok(if report.failed() {
         ExitCode::FAILURE
     } else {

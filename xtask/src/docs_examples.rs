@@ -461,6 +461,7 @@ pub fn check(spec: &Spec, docs: &[Document]) -> Report {
         ..Report::default()
     };
     for doc in docs {
+        let first = report.tolerated.len();
         for example in examples::extract(&doc.text) {
             let origin = Origin {
                 file: doc.path.clone(),
@@ -524,8 +525,8 @@ pub fn check(spec: &Spec, docs: &[Document]) -> Report {
                 ),
             });
         }
+        report.tolerated[first..].sort_by_key(|a| a.origin.line);
     }
-    report.tolerated.sort_by(|a, b| a.origin.cmp(&b.origin));
     report
 }
 
@@ -533,7 +534,7 @@ pub fn check(spec: &Spec, docs: &[Document]) -> Report {
 pub fn run(spec: &Spec, paths: &[std::path::PathBuf]) -> Result<ExitCode, String> {
     let docs = crate::docs::read_documents(paths)?;
     let report = check(spec, &docs);
-    println!("{}", report.render());
+    crate::outln!("{}", report.render());
     Ok(if report.failed() {
         ExitCode::FAILURE
     } else {

@@ -15,7 +15,7 @@ pub fn run(spec: &Spec, mode: &CodegenMode, dir: &Path) -> Result<ExitCode, Stri
     if *mode == CodegenMode::Check {
         let current = std::fs::read_to_string(&file).unwrap_or_default();
         if current == generated.code {
-            println!("{} is up to date", file.display());
+            crate::outln!("{} is up to date", file.display());
             return Ok(ExitCode::SUCCESS);
         }
         eprintln!(
@@ -28,7 +28,7 @@ pub fn run(spec: &Spec, mode: &CodegenMode, dir: &Path) -> Result<ExitCode, Stri
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     std::fs::write(&file, &generated.code)
         .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
-    println!(
+    crate::outln!(
         "wrote {} ({} operations, {} schemas, {} lines)",
         file.display(),
         generated.operations,

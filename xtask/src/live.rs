@@ -236,12 +236,12 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    println!("live: environment");
+    crate::outln!("live: environment");
     for line in settings.describe() {
-        println!("  {line}");
+        crate::outln!("  {line}");
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    println!(
+    crate::outln!(
         "live: running `cargo {}` in {}",
         CARGO_ARGS.join(" "),
         root.display()
@@ -249,7 +249,7 @@ pub fn run(root: &Path) -> Result<ExitCode, String> {
     let mut command = Command::new(&cargo);
     command.args(CARGO_ARGS).current_dir(root);
     let (status, summary) = run_streaming(command)?;
-    println!("{}", summary.render(&status.to_string()));
+    crate::outln!("{}", summary.render(&status.to_string()));
     Ok(if status.success() {
         ExitCode::SUCCESS
     } else {

@@ -6,6 +6,16 @@
 //!   the API documentation ([`docs`] reads it).
 //! - `live` ([`live`]): the live contract tests against a real account.
 
+/// `println!` that ignores a closed output (`cargo xtask docs-diff ... | head`) instead
+/// of panicking.
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod cli;
 mod docs;
 mod docs_diff;
@@ -58,8 +68,8 @@ fn run(invocation: cli::Invocation) -> Result<ExitCode, String> {
         Spec::load(&path).map_err(|e| e.to_string())
     };
     match &invocation.command {
-        Command::Help(None) => println!("{}", cli::usage()),
-        Command::Help(Some(command)) => println!("{}", cli::command_help(command)),
+        Command::Help(None) => outln!("{}", cli::usage()),
+        Command::Help(Some(command)) => outln!("{}", cli::command_help(command)),
         Command::Codegen(mode, dir) => {
             let dir = dir.clone().unwrap_or_else(|| root.join("target/generated"));
             return generate::run(&spec()?, mode, &dir);

@@ -12,10 +12,12 @@ pub fn run(spec: &Spec) -> ExitCode {
     let operations = spec.operations().len();
     let example_count = examples::collect(spec).len();
     if report.is_clean() {
-        println!("spec lint: clean ({operations} operations, {example_count} examples checked)");
+        crate::outln!(
+            "spec lint: clean ({operations} operations, {example_count} examples checked)"
+        );
         ExitCode::SUCCESS
     } else {
-        println!("{report}");
+        crate::outln!("{report}");
         ExitCode::FAILURE
     }
 }

@@ -294,3 +294,18 @@ fn live_without_a_token_fails_and_says_what_is_missing() {
     );
     assert!(err.contains("INTEGRATOR_API_TOKEN is not set"), "{err}");
 }
+
+#[test]
+fn a_closed_output_is_not_a_panic() {
+    // `cargo xtask docs-diff ... | head`: the reader goes away before the report is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["docs-diff", &data("seeds")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the xtask binary runs");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("it ends");
+    assert_ne!(output.status.code(), Some(101), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+}
