@@ -1,114 +1,83 @@
-//! `cargo xtask`: the maintainers' tools for the spec and the generated client.
+//! `cargo xtask`: the maintainers' tools for the spec, the generated client and the
+//! API docs. `cargo xtask --help` lists the commands; [`cli`] holds their help.
 //!
-//! - `cargo xtask codegen [--out DIR] [--check DIR]`: write the generated client,
-//!   formatted, for reading and review; or check a directory is up to date.
-//! - `cargo xtask spec lint`: every rule build.rs enforces, plus the documented examples
-//!   checked against their schemas.
+//! - `codegen` ([`generate`]), `spec lint` ([`spec_lint`]): the spec and the client.
+//! - `docs-diff` ([`docs_diff`]), `docs-examples` ([`docs_examples`]): the spec against
+//!   the API documentation ([`docs`] reads it).
+//! - `live` ([`live`]): the live contract tests against a real account.
+
+/// `println!` that ignores a closed output (`cargo xtask docs-diff ... | head`) instead
+/// of panicking.
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+mod cli;
+mod docs;
+mod docs_diff;
+mod docs_examples;
+mod generate;
+mod live;
+mod spec_lint;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use integrator_io_codegen::{examples, generate, lint, Spec};
+use cli::Command;
+use integrator_io_codegen::Spec;
 
-const USAGE: &str = "\
-cargo xtask <command>
-
-Commands:
-  codegen [--out DIR] [--check DIR]   Write the generated client (default DIR: target/generated),
-                                      or exit non-zero when DIR differs from what the spec generates.
-  spec lint                           Check openapi/integrator.yaml: OpenAPI 3.0, operationIds, tags,
-                                      path parameters, shapes that break generation or drop data,
-                                      and every documented example against its schema.
-
-Options:
-  --spec FILE   The spec to read (default: openapi/integrator.yaml)
-  -h, --help    This help";
+/// Exit status for a usage error or an unreadable input.
+const USAGE_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    let invocation = match cli::parse(&args) {
+        Ok(invocation) => invocation,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{}", cli::usage());
+            return ExitCode::from(USAGE_ERROR);
+        }
+    };
+    match run(invocation) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}\n\n{USAGE}");
-            ExitCode::from(2)
+            eprintln!("error: {message}");
+            ExitCode::from(USAGE_ERROR)
         }
     }
 }
 
+/// The workspace root (the parent of this crate).
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits in the workspace")
-        .to_path_buf()
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
-fn run(args: &[String]) -> Result<ExitCode, String> {
-    if args.is_empty() || args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return Ok(ExitCode::SUCCESS);
-    }
-    let mut spec_path = workspace_root().join("openapi/integrator.yaml");
-    let mut rest = Vec::new();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        if arg == "--spec" {
-            spec_path = PathBuf::from(iter.next().ok_or("--spec needs a file")?);
-        } else {
-            rest.push(arg.as_str());
-        }
-    }
-    let spec = Spec::load(&spec_path).map_err(|e| e.to_string())?;
-    match rest.as_slice() {
-        ["codegen", options @ ..] => codegen(&spec, options),
-        ["spec", "lint"] => Ok(spec_lint(&spec)),
-        other => Err(format!("unknown command {:?}", other.join(" "))),
-    }
-}
-
-fn codegen(spec: &Spec, options: &[&str]) -> Result<ExitCode, String> {
-    let (mode, dir) = match options {
-        [] => ("--out", workspace_root().join("target/generated")),
-        [flag @ ("--out" | "--check"), dir] => (*flag, PathBuf::from(dir)),
-        _ => return Err("codegen takes --out DIR or --check DIR".into()),
+/// Runs one parsed command; the spec is read only by the commands that need it.
+fn run(invocation: cli::Invocation) -> Result<ExitCode, String> {
+    let root = workspace_root();
+    let spec = || {
+        let path = invocation
+            .spec
+            .clone()
+            .unwrap_or_else(|| root.join("openapi/integrator.yaml"));
+        Spec::load(&path).map_err(|e| e.to_string())
     };
-    let generated = generate(spec).map_err(|e| e.to_string())?;
-    let file = dir.join("integrator.rs");
-    if mode == "--check" {
-        let current = std::fs::read_to_string(&file).unwrap_or_default();
-        if current == generated.code {
-            println!("{} is up to date", file.display());
-            return Ok(ExitCode::SUCCESS);
+    match &invocation.command {
+        Command::Help(None) => outln!("{}", cli::usage()),
+        Command::Help(Some(command)) => outln!("{}", cli::command_help(command)),
+        Command::Codegen(mode, dir) => {
+            let dir = dir.clone().unwrap_or_else(|| root.join("target/generated"));
+            return generate::run(&spec()?, mode, &dir);
         }
-        eprintln!(
-            "{} differs from what the spec generates; run `cargo xtask codegen --out {}`",
-            file.display(),
-            dir.display()
-        );
-        return Ok(ExitCode::FAILURE);
+        Command::SpecLint => return Ok(spec_lint::run(&spec()?)),
+        Command::DocsDiff(paths) => return docs_diff::run(&spec()?, paths),
+        Command::DocsExamples(paths) => return docs_examples::run(&spec()?, paths),
+        Command::Live => return live::run(&root),
     }
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    std::fs::write(&file, &generated.code)
-        .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
-    println!(
-        "wrote {} ({} operations, {} schemas, {} lines)",
-        file.display(),
-        generated.operations,
-        generated.schemas,
-        generated.code.lines().count()
-    );
     Ok(ExitCode::SUCCESS)
-}
-
-fn spec_lint(spec: &Spec) -> ExitCode {
-    let mut report = lint::check(spec);
-    report.findings.extend(examples::check(spec));
-    let operations = spec.operations().len();
-    let example_count = examples::collect(spec).len();
-    if report.is_clean() {
-        println!("spec lint: clean ({operations} operations, {example_count} examples checked)");
-        ExitCode::SUCCESS
-    } else {
-        println!("{report}");
-        ExitCode::FAILURE
-    }
 }
