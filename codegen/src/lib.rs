@@ -6,22 +6,29 @@
 //! ([`postprocess`]) into the client the crate includes.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "generate")]
 mod contract;
 #[cfg(feature = "examples")]
 pub mod examples;
 #[cfg(feature = "examples")]
 pub mod json_schema;
 pub mod lint;
+#[cfg(feature = "generate")]
 pub mod open_enum;
+#[cfg(feature = "generate")]
 pub mod postprocess;
 pub mod spec;
+#[cfg(feature = "generate")]
 pub mod view;
 
+#[cfg(feature = "generate")]
 use std::fmt;
+#[cfg(feature = "generate")]
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 pub use spec::Spec;
 
+#[cfg(feature = "generate")]
 /// The generated client, formatted.
 #[derive(Clone, Debug)]
 pub struct Generated {
@@ -33,6 +40,7 @@ pub struct Generated {
     pub schemas: usize,
 }
 
+#[cfg(feature = "generate")]
 /// Why generation failed.
 #[derive(Debug)]
 pub enum GenerateError {
@@ -44,6 +52,7 @@ pub enum GenerateError {
     Rewrite(String),
 }
 
+#[cfg(feature = "generate")]
 impl fmt::Display for GenerateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -56,11 +65,14 @@ impl fmt::Display for GenerateError {
     }
 }
 
+#[cfg(feature = "generate")]
 impl std::error::Error for GenerateError {}
 
+#[cfg(feature = "generate")]
 /// The path, inside the crate, of the type the generated `Client` carries as `inner`.
 pub const CONTEXT_TYPE: &str = "crate::ClientContext";
 
+#[cfg(feature = "generate")]
 /// Checks the spec and generates the client.
 pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
     let report = lint::check(spec);
@@ -116,6 +128,7 @@ pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
     })
 }
 
+#[cfg(feature = "generate")]
 /// Runs progenitor with its panics caught and turned into a message.
 fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let hook = std::panic::take_hook();
