@@ -18,6 +18,8 @@ mod region;
 mod request_checks;
 mod response;
 mod retry;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 mod token;
 
 pub use client_builder::{

@@ -1,0 +1,75 @@
+//! List paging: `limit`/`skip` (default and maximum 1000), the `Link: <…>; rel="next"`
+//! header while more exist, and `204 No Content` for an empty list.
+
+use serde_json::Value;
+
+use super::dispatch::Call;
+use super::reply::Reply;
+
+/// The default and largest page.
+pub(crate) const MAX_LIMIT: usize = 1000;
+
+/// One page's window.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Page {
+    /// Items to skip.
+    pub(crate) skip: usize,
+    /// Items to answer at most.
+    pub(crate) limit: usize,
+}
+
+impl Page {
+    /// The window a request asks for (the query was validated before: bad numbers never
+    /// reach here; a limit above 1000 is read as 1000).
+    pub(crate) fn of(call: &Call<'_>) -> Page {
+        let number = |name| call.query(name).and_then(|v| v.parse::<usize>().ok());
+        Page {
+            skip: number("skip").unwrap_or(0),
+            limit: number("limit").unwrap_or(MAX_LIMIT).clamp(1, MAX_LIMIT),
+        }
+    }
+
+    /// The indices of `total` items this page covers.
+    pub(crate) fn range(&self, total: usize) -> std::ops::Range<usize> {
+        let start = self.skip.min(total);
+        start..start.saturating_add(self.limit).min(total)
+    }
+}
+
+/// Answers one page of a list of `total` items; `items` are the page's own.
+pub(crate) fn answer<'v>(
+    call: &Call<'_>,
+    page: Page,
+    total: usize,
+    items: impl Iterator<Item = &'v Value>,
+) -> Reply {
+    let items: Vec<&Value> = items.collect();
+    if items.is_empty() && call.route.empty_list_as_204 {
+        return Reply::empty(204);
+    }
+    let body = serde_json::to_vec(&items).unwrap_or_default();
+    let mut reply = Reply::json_bytes(200, body);
+    let next = page.skip.saturating_add(page.limit);
+    if next < total {
+        reply = reply.with_header("link", format!("<{}>; rel=\"next\"", next_url(call, page)));
+    }
+    reply
+}
+
+/// The same request with `skip` moved one page on, as an absolute URL.
+fn next_url(call: &Call<'_>, page: Page) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in &call.query {
+        if name != "skip" && name != "limit" {
+            query.append_pair(name, value);
+        }
+    }
+    query.append_pair("skip", &(page.skip + page.limit).to_string());
+    query.append_pair("limit", &page.limit.to_string());
+    format!(
+        "{}{}?{}",
+        call.app.base_url,
+        call.request_path,
+        query.finish()
+    )
+}

@@ -1,0 +1,717 @@
+//! Workflows through the generated client against the sandbox: CRUD of every
+//! collection keeping every field as sent, list paging with `Link`, the `204` empty
+//! list, flow runs into jobs and errors, state keys, virtual export paging.
+#![cfg(feature = "sandbox")]
+
+mod sandbox_support;
+
+use integrator_io::sandbox::Sandbox;
+use integrator_io::{types, Client, Error};
+use sandbox_support::Raw;
+use serde_json::{json, Value};
+
+fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value).expect("a valid typed value")
+}
+
+/// Every field of `sent` comes back unchanged in `got`.
+fn assert_kept(what: &str, sent: &Value, got: &Value) {
+    for (field, value) in sent.as_object().expect("an object") {
+        assert_eq!(
+            got.get(field),
+            Some(value),
+            "{what}: field {field} changed: sent {value}, got {:?}",
+            got.get(field)
+        );
+    }
+}
+
+fn is_object_id(id: &str) -> bool {
+    id.len() == 24
+        && id
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+}
+
+/// A time, as the typed client writes it back (the exact API format, with
+/// milliseconds, is checked on raw answers in `sandbox_behaviour`).
+fn is_api_time(t: &Value) -> bool {
+    t.as_str()
+        .is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok())
+}
+
+macro_rules! crud {
+    ($client:expr, $create:ident, $get:ident, $update:ident, $delete:ident, $ty:ty, $body:expr) => {{
+        let client: &Client = $client;
+        let what = stringify!($create);
+        let sent: Value = $body;
+        let created = client
+            .$create()
+            .body(typed::<$ty>(sent.clone()))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(created.status().as_u16(), 201, "{what}");
+        let created = serde_json::to_value(created.into_inner()).unwrap();
+        assert_kept(what, &sent, &created);
+        let id = created["_id"].as_str().unwrap().to_string();
+        assert!(is_object_id(&id), "{what}: id {id}");
+        assert!(is_api_time(&created["lastModified"]), "{what}: {created}");
+
+        let read = serde_json::to_value(client.$get().id(&id).send().await.unwrap().into_inner())
+            .unwrap();
+        assert_kept(what, &sent, &read);
+
+        let mut changed = sent.clone();
+        changed["name"] = json!("changed name");
+        changed["addedLater"] = json!([1, {"deep": null}]);
+        let updated = client
+            .$update()
+            .id(&id)
+            .body(typed::<$ty>(changed.clone()))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{what} update: {e}"));
+        let updated = serde_json::to_value(updated.into_inner()).unwrap();
+        assert_kept(what, &changed, &updated);
+        assert_eq!(updated["_id"], json!(id));
+
+        let deleted = client.$delete().id(&id).send().await.unwrap();
+        assert_eq!(deleted.status().as_u16(), 204);
+        match client.$get().id(&id).send().await {
+            Err(Error::Api(e)) => assert_eq!(e.status.as_u16(), 404, "{what}"),
+            other => panic!("{what}: a deleted resource answered {other:?}"),
+        }
+    }};
+}
+
+#[tokio::test]
+async fn every_collection_keeps_every_field_as_sent_through_create_get_update_delete() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = &sandbox.client().unwrap();
+    let unknown = json!({"nested": {"list": [1, "two", null], "empty": {}}, "flag": false});
+    crud!(
+        client,
+        create_connection,
+        get_connection,
+        update_connection,
+        delete_connection,
+        types::Connection,
+        json!({"name": "c", "type": "rest", "offline": false, "_agentId": null, "rest": {"baseURI": "https://x.example", "futureField": 1}, "unknownTop": unknown.clone()})
+    );
+    crud!(
+        client,
+        create_export,
+        get_export,
+        update_export,
+        delete_export,
+        types::Export,
+        json!({"name": "e", "_connectionId": "5a6b7c8d9e0f1a2b3c4d5e6f", "asynchronous": true, "pageSize": 20, "transform": {"rules": []}, "unknownTop": unknown.clone()})
+    );
+    crud!(
+        client,
+        create_import,
+        get_import,
+        update_import,
+        delete_import,
+        types::Import,
+        json!({"name": "i", "distributed": false, "mapping": {"fields": [{"extract": "a", "generate": "b"}]}, "unknownTop": unknown.clone()})
+    );
+    crud!(
+        client,
+        create_flow,
+        get_flow,
+        update_flow,
+        delete_flow,
+        types::Flow,
+        json!({"name": "f", "disabled": true, "pageGenerators": [{"_exportId": "5a6b7c8d9e0f1a2b3c4d5e6f", "extra": 1}], "pageProcessors": [], "unknownTop": unknown.clone()})
+    );
+    crud!(
+        client,
+        create_integration,
+        get_integration,
+        update_integration,
+        delete_integration,
+        types::Integration,
+        json!({"name": "n", "sandbox": false, "settings": {"any": ["thing"]}, "unknownTop": unknown.clone()})
+    );
+    crud!(
+        client,
+        create_file_definition,
+        get_file_definition,
+        update_file_definition,
+        delete_file_definition,
+        types::FileDefinition,
+        json!({"name": "fd", "format": "delimited", "unknownTop": unknown.clone()})
+    );
+    crud!(
+        client,
+        create_i_client,
+        get_i_client,
+        update_i_client,
+        delete_i_client,
+        types::IClient,
+        json!({"name": "ic", "provider": "custom_oauth2", "oauth2": {"clientId": "abc"}, "unknownTop": unknown.clone()})
+    );
+    crud!(
+        client,
+        create_connector,
+        get_connector,
+        update_connector,
+        delete_connector,
+        types::Connector,
+        json!({"name": "co", "published": false, "applications": ["a"], "unknownTop": unknown.clone()})
+    );
+    crud!(
+        client,
+        create_template,
+        get_template,
+        update_template,
+        delete_template,
+        types::Template,
+        json!({"name": "t", "published": true, "unknownTop": unknown.clone()})
+    );
+}
+
+#[tokio::test]
+async fn connector_licenses_are_a_collection_under_their_connector() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = sandbox.client().unwrap();
+    let connector = client
+        .create_connector()
+        .body(typed::<types::Connector>(json!({"name": "c"})))
+        .send()
+        .await
+        .unwrap();
+    let connector = connector.id.value().unwrap().clone();
+    assert!(client
+        .list_connector_licenses()
+        .id(&connector)
+        .send()
+        .await
+        .unwrap()
+        .is_empty());
+    let sent = json!({"email": "user@example.com", "expires": "2030-01-01T00:00:00Z", "opts": {"connectorEdition": "standard", "more": 1}});
+    let license = client
+        .create_connector_license()
+        .id(&connector)
+        .body(typed::<types::License>(sent.clone()))
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let license_id = license.id.value().unwrap().clone();
+    let got = serde_json::to_value(&license).unwrap();
+    assert_eq!(got["opts"], sent["opts"]);
+    assert_eq!(got["email"], sent["email"]);
+    assert!(is_api_time(&got["created"]), "{got}");
+    let listed = client
+        .list_connector_licenses()
+        .id(&connector)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    match client
+        .create_connector_license()
+        .id(&connector)
+        .body(typed::<types::License>(
+            json!({"email": "does_not_exist@celigo.com"}),
+        ))
+        .send()
+        .await
+    {
+        Err(Error::Api(e)) => assert!(e.has_code("invalid_user"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    client
+        .delete_connector_license()
+        .id(&connector)
+        .license_id(&license_id)
+        .send()
+        .await
+        .unwrap();
+    assert!(client
+        .get_connector_license()
+        .id(&connector)
+        .license_id(&license_id)
+        .send()
+        .await
+        .is_err());
+}
+
+#[tokio::test]
+async fn lists_page_with_limit_skip_and_an_absolute_link_header() {
+    let sandbox = Sandbox::builder()
+        .seed_list_items(2500)
+        .start()
+        .await
+        .unwrap();
+    let client = sandbox.client().unwrap();
+    let mut seen = std::collections::HashSet::new();
+    let mut skip = 0u64;
+    let mut pages = 0;
+    loop {
+        let page = client
+            .list_exports()
+            .limit(std::num::NonZeroU32::new(1000).unwrap())
+            .skip(skip)
+            .send()
+            .await
+            .unwrap();
+        pages += 1;
+        let link = page
+            .headers()
+            .get("link")
+            .map(|v| v.to_str().unwrap().to_string());
+        for export in page.iter() {
+            assert!(seen.insert(export.id.value().unwrap().clone()), "a repeat");
+        }
+        let Some(link) = link else { break };
+        assert!(
+            link.starts_with(&format!("<{}/exports?", sandbox.base_url())),
+            "{link}"
+        );
+        assert!(link.ends_with(">; rel=\"next\""), "{link}");
+        let next: u64 = link
+            .split("skip=")
+            .nth(1)
+            .and_then(|s| s.split('&').next())
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(next, skip + 1000);
+        skip = next;
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen.len(), 2503, "2500 bulk exports and 3 seeded");
+
+    // The Link is followable as is, and keeps other query parameters.
+    let raw = Raw::new(&sandbox);
+    let first = raw.get("/jobs?type=flow&limit=2").await;
+    let link = first.header("link").unwrap().to_string();
+    let url = link.trim_start_matches('<').split('>').next().unwrap();
+    assert!(url.contains("type=flow"), "{url}");
+    let second = raw.get(url).await;
+    assert_eq!(second.status, 200);
+    assert_ne!(first.json()[0]["_id"], second.json()[0]["_id"]);
+}
+
+#[tokio::test]
+async fn an_empty_list_answers_204_and_the_client_reads_an_empty_list() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let raw = Raw::new(&sandbox);
+    let answer = raw.get("/flows").await;
+    assert_eq!(answer.status, 204);
+    assert!(answer.body.is_empty());
+    let client = sandbox.client().unwrap();
+    assert!(client.list_flows().send().await.unwrap().is_empty());
+    assert!(client.list_jobs().send().await.unwrap().is_empty());
+    // Past the end is empty too.
+    assert_eq!(raw.get("/exports?skip=5").await.status, 204);
+}
+
+#[tokio::test]
+async fn a_flow_run_creates_a_job_whose_error_can_be_read_retried_and_resolved() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = sandbox.client().unwrap();
+    let integration = client
+        .create_integration()
+        .body(typed::<types::Integration>(json!({"name": "i"})))
+        .send()
+        .await
+        .unwrap()
+        .id
+        .value()
+        .unwrap()
+        .clone();
+    let export = client
+        .create_export()
+        .body(typed::<types::Export>(
+            json!({"name": "e", "_integrationId": integration}),
+        ))
+        .send()
+        .await
+        .unwrap()
+        .id
+        .value()
+        .unwrap()
+        .clone();
+    let flow = client
+        .create_flow()
+        .body(typed::<types::Flow>(json!({"name": "f", "_integrationId": integration, "pageGenerators": [{"_exportId": export}]})))
+        .send()
+        .await
+        .unwrap()
+        .id
+        .value()
+        .unwrap()
+        .clone();
+
+    let run = client.run_flow().id(&flow).send().await.unwrap();
+    assert_eq!(run.status().as_u16(), 201);
+    let job_id = run.into_inner()["_jobId"].as_str().unwrap().to_string();
+    let job = client.get_job().id(&job_id).send().await.unwrap();
+    assert_eq!(job.flow_id.value().map(String::as_str), Some(flow.as_str()));
+    assert_eq!(job.status.value().map(|s| s.as_str()), Some("completed"));
+    assert_eq!(job.num_error.value(), Some(&1));
+
+    let jobs = client.list_jobs().flow_id(&flow).send().await.unwrap();
+    assert_eq!(jobs.len(), 2, "the flow job and its export job");
+    let flow_jobs = client
+        .list_jobs()
+        .flow_id(&flow)
+        .type_(types::JobType::Flow)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(flow_jobs.len(), 1);
+    let by_integration = client
+        .list_jobs()
+        .integration_id(&integration)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_integration.len(), 2);
+    let job_errors = client.list_job_errors().id(&job_id).send().await.unwrap();
+    assert_eq!(job_errors.len(), 1);
+
+    // The error on the export step, and its retry data.
+    let errors = client
+        .list_flow_errors()
+        .flow_id(&flow)
+        .step_id(&export)
+        .send()
+        .await
+        .unwrap();
+    let list = errors.errors.value().unwrap();
+    assert_eq!(list.len(), 1);
+    let key = list[0].retry_data_key.value().unwrap().clone();
+    assert_eq!(key.len(), 32);
+    let data = client
+        .get_flow_error_retry_data()
+        .flow_id(&flow)
+        .step_id(&export)
+        .retry_data_key(&key)
+        .send()
+        .await
+        .unwrap();
+    assert!(data.data.value().is_some());
+    client
+        .update_flow_error_retry_data()
+        .flow_id(&flow)
+        .step_id(&export)
+        .retry_data_key(&key)
+        .body(typed::<types::RetryData>(json!({"data": {"total": 12.5}})))
+        .send()
+        .await
+        .unwrap();
+    let data = client
+        .get_flow_error_retry_data()
+        .flow_id(&flow)
+        .step_id(&export)
+        .retry_data_key(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&*data).unwrap()["data"],
+        json!({"total": 12.5})
+    );
+    client
+        .retry_flow_errors()
+        .flow_id(&flow)
+        .step_id(&export)
+        .body(typed::<types::RetryErrorsRequest>(
+            json!({"retryDataKeys": [key]}),
+        ))
+        .send()
+        .await
+        .unwrap();
+    let after = client
+        .list_flow_errors()
+        .flow_id(&flow)
+        .step_id(&export)
+        .send()
+        .await
+        .unwrap();
+    assert!(after.errors.value().unwrap().is_empty());
+    let retries = client
+        .list_jobs()
+        .flow_id(&flow)
+        .type_(types::JobType::Retry)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(retries.len(), 1);
+
+    // A second run's error is resolved instead.
+    client.run_flow().id(&flow).send().await.unwrap();
+    let errors = client
+        .list_flow_errors()
+        .flow_id(&flow)
+        .step_id(&export)
+        .send()
+        .await
+        .unwrap();
+    let id = errors.errors.value().unwrap()[0]
+        .error_id
+        .value()
+        .unwrap()
+        .clone();
+    client
+        .resolve_flow_errors()
+        .flow_id(&flow)
+        .step_id(&export)
+        .body(typed::<types::ResolveErrorsRequest>(
+            json!({"errors": [id]}),
+        ))
+        .send()
+        .await
+        .unwrap();
+    let errors = client
+        .list_flow_errors()
+        .flow_id(&flow)
+        .step_id(&export)
+        .send()
+        .await
+        .unwrap();
+    assert!(errors.errors.value().unwrap().is_empty());
+
+    // Newest job first; the flow's audit has its creation.
+    let jobs = client.list_jobs().send().await.unwrap();
+    let times: Vec<String> = jobs
+        .iter()
+        .map(|j| j.created_at.value().unwrap().to_rfc3339())
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(times, sorted);
+    let audit = client.list_flow_audit().id(&flow).send().await.unwrap();
+    assert!(!audit.audit.value().unwrap().is_empty());
+    let integration_audit = client
+        .list_integration_audit()
+        .id(&integration)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        integration_audit.audit.value().unwrap().len() >= 3,
+        "its own, its export's and its flow's creation"
+    );
+}
+
+#[tokio::test]
+async fn flow_errors_page_with_next_page_url_in_the_body() {
+    let sandbox = Sandbox::builder().error_page_size(2).start().await.unwrap();
+    let client = sandbox.client().unwrap();
+    let export = client
+        .create_export()
+        .body(typed::<types::Export>(json!({"name": "e"})))
+        .send()
+        .await
+        .unwrap()
+        .id
+        .value()
+        .unwrap()
+        .clone();
+    let flow = client
+        .create_flow()
+        .body(typed::<types::Flow>(
+            json!({"name": "f", "_exportId": export}),
+        ))
+        .send()
+        .await
+        .unwrap()
+        .id
+        .value()
+        .unwrap()
+        .clone();
+    for _ in 0..5 {
+        client.run_flow().id(&flow).send().await.unwrap();
+    }
+    let raw = Raw::new(&sandbox);
+    let mut url = format!("/flows/{flow}/{export}/errors");
+    let mut seen = 0;
+    let mut pages = 0;
+    loop {
+        let page = raw.get(&url).await.json();
+        pages += 1;
+        seen += page["errors"].as_array().unwrap().len();
+        match page["nextPageURL"].as_str() {
+            Some(next) => url = next.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!((seen, pages), (5, 3));
+}
+
+#[tokio::test]
+async fn state_keys_answer_plain_text_created_then_ok() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = sandbox.client().unwrap();
+    let set = |value: Value| {
+        let client = client.clone();
+        async move {
+            client
+                .set_state_value()
+                .key("cursor")
+                .body(typed::<types::StateValue>(value))
+                .send()
+                .await
+                .unwrap()
+                .into_inner()
+        }
+    };
+    assert_eq!(set(json!({"page": 1})).await, "Created");
+    assert_eq!(set(json!({"page": 2})).await, "OK");
+    let value = client.get_state_value().key("cursor").send().await.unwrap();
+    assert_eq!(serde_json::to_value(&*value).unwrap(), json!({"page": 2}));
+    let keys = client.list_state_keys().send().await.unwrap();
+    assert_eq!(keys.keys.value().unwrap(), &vec!["cursor".to_string()]);
+    client
+        .delete_state_value()
+        .key("cursor")
+        .send()
+        .await
+        .unwrap();
+    assert!(client.get_state_value().key("cursor").send().await.is_err());
+
+    // Under a resource.
+    let export = client
+        .create_export()
+        .body(typed::<types::Export>(json!({"name": "e"})))
+        .send()
+        .await
+        .unwrap()
+        .id
+        .value()
+        .unwrap()
+        .clone();
+    let answer = client
+        .set_resource_state_value()
+        .resource_type(types::StateResourceType::Exports)
+        .id(&export)
+        .key("seq")
+        .body(typed::<types::StateValue>(json!(7)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.into_inner(), "Created");
+    let keys = client
+        .list_resource_state_keys()
+        .resource_type(types::StateResourceType::Exports)
+        .id(&export)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(keys.keys.value().unwrap(), &vec!["seq".to_string()]);
+    let raw = Raw::new(&sandbox);
+    let put = raw
+        .send(
+            "PUT",
+            &format!("/exports/{export}/state/seq"),
+            Some(&json!(8)),
+        )
+        .await;
+    assert_eq!(
+        put.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(put.text(), "OK");
+    assert_eq!(
+        raw.get("/exports/000000000000000000000000/state")
+            .await
+            .status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn a_paged_virtual_export_pages_until_done_and_refuses_a_tampered_state() {
+    let sandbox = Sandbox::builder()
+        .seed(true)
+        .seed_records(1050)
+        .start()
+        .await
+        .unwrap();
+    let client = sandbox.client().unwrap();
+    let connection = client.list_connections().send().await.unwrap()[0]
+        .id
+        .value()
+        .unwrap()
+        .clone();
+    let mut state: Option<Value> = None;
+    let mut records = Vec::new();
+    let mut pages = 0;
+    loop {
+        let mut body = json!({"export": {"name": "customers", "pageSize": 100}});
+        if let Some(state) = &state {
+            body["pagedExportState"] = state.clone();
+        }
+        let page = client
+            .run_paged_virtual_export()
+            .id(&connection)
+            .body(typed::<types::PagedVirtualExportRequest>(body))
+            .send()
+            .await
+            .unwrap()
+            .into_inner();
+        pages += 1;
+        records.extend(page.data.value().cloned().unwrap_or_default());
+        let next = serde_json::to_value(page.paged_export_state.value().unwrap()).unwrap();
+        assert_eq!(next["totalRecords"], json!(1050));
+        assert_eq!(next["totalPages"], json!(11));
+        assert_eq!(next["sig"].as_str().unwrap().len(), 32);
+        assert!(next["issuedAt"].as_i64().unwrap() > 1_700_000_000);
+        if next["done"] == json!(true) {
+            state = Some(next);
+            break;
+        }
+        state = Some(next);
+    }
+    assert_eq!(pages, 11);
+    assert_eq!(records.len(), 1050);
+    assert_eq!(records[1049]["id"], json!("1050"));
+
+    // Going on past done, or sending a changed state, is refused.
+    let mut tampered = state.clone().unwrap();
+    tampered["done"] = json!(false);
+    tampered["pageIndex"] = json!(3);
+    for sent in [state.unwrap(), tampered] {
+        let result = client
+            .run_paged_virtual_export()
+            .id(&connection)
+            .body(typed::<types::PagedVirtualExportRequest>(
+                json!({"export": {"name": "customers"}, "pagedExportState": sent}),
+            ))
+            .send()
+            .await;
+        match result {
+            Err(Error::Api(e)) => {
+                assert_eq!(e.status.as_u16(), 422);
+                assert!(e.has_code("invalid_paged_export_state"), "{e}");
+                assert_eq!(e.errors[0].field.as_deref(), Some("pagedExportState"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_seeded_account_has_something_of_everything() {
+    let sandbox = Sandbox::builder().seed(true).start().await.unwrap();
+    let client = sandbox.client().unwrap();
+    assert!(client.list_integrations().send().await.unwrap().len() >= 2);
+    assert!(client.list_flows().send().await.unwrap().len() >= 3);
+    assert!(client.list_exports().send().await.unwrap().len() >= 3);
+    assert!(client.list_imports().send().await.unwrap().len() >= 3);
+    assert!(client.list_connections().send().await.unwrap().len() >= 4);
+    assert!(client.list_jobs().send().await.unwrap().len() >= 20);
+    let me = client.get_token_info().send().await.unwrap();
+    assert!(is_object_id(me.user_id.value().unwrap()));
+    let connections = client.list_connections().send().await.unwrap();
+    let id = connections[0].id.value().unwrap();
+    let ping = client.ping_connection().id(id).send().await.unwrap();
+    assert_eq!(ping.code.value(), Some(&200));
+}
