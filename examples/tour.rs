@@ -2,35 +2,47 @@
 //! and read its job, page through a virtual export, read and resolve errors, state,
 //! and clean up.
 //!
-//! Without `INTEGRATOR_API_TOKEN` it runs against a local mock that answers with the
-//! documented responses. With it, it makes read-only calls on the live account (region
-//! from `INTEGRATOR_REGION`, or `INTEGRATOR_BASE_URL`).
+//! Without `INTEGRATOR_API_TOKEN` it starts a local sandbox (`integrator_io::sandbox`,
+//! seeded with a realistic account) and runs the whole workflow there. With it, it
+//! makes read-only calls on the live account (region from `INTEGRATOR_REGION`, or
+//! `INTEGRATOR_BASE_URL`); set `INTEGRATOR_LIVE_WRITE=1` as well to run the writing
+//! half there too (it creates an export and a flow, runs it, and deletes both).
 //!
 //! ```text
 //! cargo run --example tour
 //! INTEGRATOR_API_TOKEN=... cargo run --example tour
 //! ```
 
-#[path = "support/documented_mock.rs"]
-mod documented_mock;
+use std::time::Duration;
 
+use integrator_io::sandbox::Sandbox;
 use integrator_io::{types, Client, Error};
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if std::env::var_os(integrator_io::ENV_TOKEN).is_some() {
         let client = Client::from_env()?;
-        println!("live account at {} (read-only)", client.base_url());
-        return Ok(read_only(&client).await?);
+        let write = std::env::var("INTEGRATOR_LIVE_WRITE").is_ok_and(|v| v == "1");
+        println!(
+            "live account at {} ({})",
+            client.base_url(),
+            if write {
+                "INTEGRATOR_LIVE_WRITE=1: the workflow creates, runs and deletes an export and a flow"
+            } else {
+                "read-only; INTEGRATOR_LIVE_WRITE=1 runs the writing half too"
+            }
+        );
+        read_only(&client).await?;
+        if write {
+            workflow(&client).await?;
+        }
+        return Ok(());
     }
-    let mock = documented_mock::start().await?;
-    let client = Client::builder()
-        .token("tour-token")
-        .base_url(mock.url("/v1"))
-        .build()?;
+    let sandbox = Sandbox::builder().seed(true).start().await?;
+    let client = sandbox.client()?;
     println!(
-        "no INTEGRATOR_API_TOKEN: touring a local mock of the documented responses at {}",
+        "no INTEGRATOR_API_TOKEN: touring a local sandbox with a seeded account at {}",
         client.base_url()
     );
     read_only(&client).await?;
@@ -83,87 +95,123 @@ async fn read_only(client: &Client) -> Result<(), Error> {
     Ok(())
 }
 
-/// The writing half of the tour (mock only).
+fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value).expect("the tour's bodies match the spec")
+}
+
+/// The writing half of the tour.
 async fn workflow(client: &Client) -> Result<(), Error> {
-    let connection_id = "5a6b7c8d9e0f1a2b3c4d5e6f";
-    let export: types::Export = serde_json::from_value(json!({
-        "name": "Tour: new customers",
-        "_connectionId": connection_id,
-        "asynchronous": true,
-    }))
-    .expect("a valid export");
-    let created = client.create_export().body(export).send().await?;
-    let export_id = created
-        .id
-        .value()
-        .cloned()
-        .unwrap_or_else(|| "5f0c0ffee0ddba11deadbeef".into());
-    println!(
-        "\n6. created export {export_id} (HTTP {})",
-        created.status()
-    );
+    let connections = client.list_connections().send().await?;
+    let Some(connection_id) = connections.iter().find_map(|c| c.id.value().cloned()) else {
+        println!("\nno connection to build on: the writing half needs one");
+        return Ok(());
+    };
 
-    let flow_id = "5b6c7d8e9f0a1b2c3d4e5f60";
-    let run = client.run_flow().id(flow_id).send().await?;
-    println!(
-        "7. ran flow {flow_id}: {}",
-        serde_json::to_string(&*run).unwrap_or_default()
-    );
-
-    let job = client
-        .get_job()
-        .id("5c6d7e8f9a0b1c2d3e4f5a6b")
+    let export = client
+        .create_export()
+        .body(typed::<types::Export>(json!({
+            "name": "Tour: new customers",
+            "_connectionId": connection_id,
+            "asynchronous": true,
+            "pageSize": 100,
+        })))
         .send()
         .await?;
+    let export_id = export.id.value().cloned().unwrap_or_default();
+    println!("\n6. created export {export_id} (HTTP {})", export.status());
+
+    let flow = client
+        .create_flow()
+        .body(typed::<types::Flow>(json!({
+            "name": "Tour: new customers flow",
+            "disabled": false,
+            "pageGenerators": [{"_exportId": export_id}],
+        })))
+        .send()
+        .await?;
+    let flow_id = flow.id.value().cloned().unwrap_or_default();
+    let run = client.run_flow().id(&flow_id).send().await?;
+    let job_id = run
+        .get("_jobId")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    println!("7. created flow {flow_id} and ran it: job {job_id}");
+
+    // A live job may still be queued or running: look a few times.
+    let mut job = client.get_job().id(&job_id).send().await?;
+    for _ in 0..10 {
+        let status = job.status.value().map(|s| s.as_str().to_string());
+        if !matches!(status.as_deref(), Some("queued" | "running")) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        job = client.get_job().id(&job_id).send().await?;
+    }
     println!(
-        "8. job {} status {} ({} succeeded, {} errors)",
-        job.id.as_deref().unwrap_or("?"),
+        "8. job {job_id} is {} ({} succeeded, {} error(s))",
         job.status.value().map_or("?", |s| s.as_str()),
         job.num_success.value().copied().unwrap_or(0),
         job.num_error.value().copied().unwrap_or(0),
     );
 
-    let page = client
-        .run_paged_virtual_export()
-        .id(connection_id)
-        .body(
-            serde_json::from_value::<types::PagedVirtualExportRequest>(
-                json!({"export": {"_connectionId": connection_id}}),
-            )
-            .expect("valid"),
-        )
-        .send()
-        .await?;
-    println!(
-        "9. virtual export page: {} record(s), done: {:?}",
-        page.data.value().map_or(0, |d| d.len()),
-        page.paged_export_state
+    let mut state: Option<Value> = None;
+    let (mut pages, mut records) = (0, 0);
+    loop {
+        let mut body = json!({"export": {"name": "Tour: customers", "_connectionId": connection_id, "pageSize": 100}});
+        if let Some(state) = state.take() {
+            body["pagedExportState"] = state;
+        }
+        let page = client
+            .run_paged_virtual_export()
+            .id(&connection_id)
+            .body(typed::<types::PagedVirtualExportRequest>(body))
+            .send()
+            .await?
+            .into_inner();
+        pages += 1;
+        records += page.data.value().map_or(0, Vec::len);
+        let next = page
+            .paged_export_state
             .value()
-            .and_then(|s| s.done.value().copied()),
-    );
+            .and_then(|s| serde_json::to_value(s).ok());
+        let done = next
+            .as_ref()
+            .and_then(|s| s.get("done"))
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        if done || pages >= 50 {
+            break;
+        }
+        state = next;
+    }
+    println!("9. paged through a virtual export: {records} record(s) in {pages} page(s)");
 
     let errors = client
         .list_flow_errors()
-        .flow_id(flow_id)
+        .flow_id(&flow_id)
         .step_id(&export_id)
         .send()
         .await?;
-    let ids: Vec<String> = errors
-        .errors
-        .value()
-        .into_iter()
-        .flatten()
+    let open: Vec<&types::FlowError> = errors.errors.value().into_iter().flatten().collect();
+    println!("10. {} open error(s) on the export step", open.len());
+    for error in &open {
+        println!(
+            "    - {}: {}",
+            error.code.as_deref().unwrap_or("?"),
+            error.message.as_deref().unwrap_or("")
+        );
+    }
+    let ids: Vec<String> = open
+        .iter()
         .filter_map(|e| e.error_id.value().cloned())
         .collect();
-    println!("10. {} open error(s) on the step", ids.len());
     if !ids.is_empty() {
-        let body: types::ResolveErrorsRequest =
-            serde_json::from_value(json!({"errors": ids})).expect("valid");
         client
             .resolve_flow_errors()
-            .flow_id(flow_id)
+            .flow_id(&flow_id)
             .step_id(&export_id)
-            .body(body)
+            .body(typed::<types::ResolveErrorsRequest>(json!({"errors": ids})))
             .send()
             .await?;
         println!("    resolved them");
@@ -172,7 +220,9 @@ async fn workflow(client: &Client) -> Result<(), Error> {
     let answer = client
         .set_state_value()
         .key("tour-last-run")
-        .body(json!({"at": "2026-01-01T00:00:00Z"}))
+        .body(typed::<types::StateValue>(
+            json!({"at": "2026-01-01T00:00:00Z"}),
+        ))
         .send()
         .await?;
     println!("11. state key saved: {}", answer.into_inner());
@@ -187,7 +237,8 @@ async fn workflow(client: &Client) -> Result<(), Error> {
         .key("tour-last-run")
         .send()
         .await?;
+    client.delete_flow().id(&flow_id).send().await?;
     client.delete_export().id(&export_id).send().await?;
-    println!("12. cleaned up the state key and export {export_id}");
+    println!("12. cleaned up the state key, flow {flow_id} and export {export_id}");
     Ok(())
 }
