@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use integrator_io::sandbox::Sandbox;
-use integrator_io::{Client, Error};
+use integrator_io::{Client, Error, RetryPolicy};
 use sandbox_support::Raw;
 use serde_json::{json, Value};
 
@@ -262,7 +262,11 @@ async fn created_resources_have_object_ids_and_millisecond_utc_times() {
 #[tokio::test]
 async fn the_leaky_bucket_answers_429_with_retry_after_in_whole_seconds() {
     let sandbox = Sandbox::builder().rate_limit(3, 1).start().await.unwrap();
-    let client = sandbox.client().unwrap();
+    let client = sandbox
+        .client_builder()
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
     for _ in 0..3 {
         client.get_token_info().send().await.unwrap();
     }
@@ -279,6 +283,14 @@ async fn the_leaky_bucket_answers_429_with_retry_after_in_whole_seconds() {
     assert_eq!(answer.header("retry-after"), Some("1"));
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert!(client.get_token_info().send().await.is_ok(), "refilled");
+
+    // The client's default retry policy waits the Retry-After and gets through.
+    let patient = sandbox.client().unwrap();
+    let started = Instant::now();
+    for _ in 0..3 {
+        patient.get_token_info().send().await.unwrap();
+    }
+    assert!(started.elapsed() >= Duration::from_millis(900));
 
     // The documented default: a burst of 1000, then 300 per second.
     let sandbox = Sandbox::start().await.unwrap();

@@ -5,6 +5,7 @@
 
 mod sandbox_support;
 
+use futures::StreamExt;
 use integrator_io::sandbox::Sandbox;
 use integrator_io::{types, Client, Error};
 use sandbox_support::Raw;
@@ -714,4 +715,149 @@ async fn a_seeded_account_has_something_of_everything() {
     let id = connections[0].id.value().unwrap();
     let ping = client.ping_connection().id(id).send().await.unwrap();
     assert_eq!(ping.code.value(), Some(&200));
+}
+
+#[tokio::test]
+async fn the_clients_pagers_walk_the_sandbox_to_the_end() {
+    let sandbox = Sandbox::builder()
+        .seed_list_items(2500)
+        .seed_records(1050)
+        .error_page_size(3)
+        .start()
+        .await
+        .unwrap();
+    let client = sandbox.client().unwrap();
+    let exports = client
+        .list_exports()
+        .limit(1000)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(exports.len(), 2503);
+
+    let raw = Raw::new(&sandbox);
+    let mut total_jobs = 0;
+    let mut url = "/jobs?limit=1000".to_string();
+    loop {
+        let page = raw.get(&url).await;
+        total_jobs += page.json().as_array().unwrap().len();
+        match page.header("link") {
+            Some(link) => {
+                url = link
+                    .trim_start_matches('<')
+                    .split('>')
+                    .next()
+                    .unwrap()
+                    .into()
+            }
+            None => break,
+        }
+    }
+    let jobs = client.list_jobs().limit(1000).collect_all().await.unwrap();
+    assert_eq!(jobs.len(), total_jobs);
+    assert!(total_jobs > 2500);
+
+    let connection = client.list_connections().send().await.unwrap()[0]
+        .id
+        .value()
+        .unwrap()
+        .clone();
+    let export: types::Export = typed(json!({"name": "all customers", "pageSize": 100}));
+    let records: Vec<Value> =
+        futures::TryStreamExt::try_collect(client.virtual_export_records(&connection, export))
+            .await
+            .unwrap();
+    assert_eq!(records.len(), 1050);
+
+    let flow = client.list_flows().send().await.unwrap()[0].clone();
+    let flow_id = flow.id.value().unwrap().clone();
+    let step = serde_json::to_value(&flow).unwrap()["pageGenerators"][0]["_exportId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for _ in 0..4 {
+        client.run_flow().id(&flow_id).send().await.unwrap();
+    }
+    let errors = client
+        .list_flow_errors()
+        .flow_id(&flow_id)
+        .step_id(&step)
+        .collect_all()
+        .await
+        .unwrap();
+    let open = raw
+        .get(&format!("/flows/{flow_id}/{step}/errors"))
+        .await
+        .json();
+    assert!(errors.len() > 4, "{}", errors.len());
+    assert!(open["nextPageURL"].is_string(), "pages of 3");
+}
+
+/// A measurement, not a check: `cargo test --release --features sandbox --test
+/// sandbox_workflows -- --ignored --nocapture measure`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn measure_paging_200k_items_and_records() {
+    let n = 200_000;
+    let started = std::time::Instant::now();
+    let sandbox = Sandbox::builder()
+        .seed_list_items(n)
+        .seed_records(n)
+        .no_rate_limit()
+        .start()
+        .await
+        .unwrap();
+    println!("seeded {n} exports and jobs in {:?}", started.elapsed());
+    // Without the client's own (documented) rate limit: this measures the sandbox.
+    let client = sandbox.client_builder().no_rate_limit().build().unwrap();
+
+    let started = std::time::Instant::now();
+    let exports = client
+        .list_exports()
+        .limit(1000)
+        .collect_all()
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    println!(
+        "listed {} exports in {} pages of 1000: {took:?} ({:.0} items/s)",
+        exports.len(),
+        exports.len().div_ceil(1000),
+        exports.len() as f64 / took.as_secs_f64()
+    );
+
+    let connection = client.list_connections().send().await.unwrap()[0]
+        .id
+        .value()
+        .unwrap()
+        .clone();
+    let export: types::Export = typed(json!({"name": "all", "pageSize": 1000}));
+    let started = std::time::Instant::now();
+    let records: Vec<Value> =
+        futures::TryStreamExt::try_collect(client.virtual_export_records(&connection, export))
+            .await
+            .unwrap();
+    let took = started.elapsed();
+    println!(
+        "paged {} virtual export records in pages of 1000: {took:?} ({:.0} records/s)",
+        records.len(),
+        records.len() as f64 / took.as_secs_f64()
+    );
+
+    let started = std::time::Instant::now();
+    let requests = 5000;
+    let done: Vec<bool> = futures::StreamExt::collect(futures::StreamExt::buffer_unordered(
+        futures::stream::iter(0..requests).map(|_| {
+            let client = client.clone();
+            async move { client.get_token_info().send().await.is_ok() }
+        }),
+        32,
+    ))
+    .await;
+    let took = started.elapsed();
+    assert!(done.iter().all(|ok| *ok));
+    println!(
+        "{requests} GET /tokenInfo, 32 at a time: {took:?} ({:.0} requests/s)",
+        requests as f64 / took.as_secs_f64()
+    );
 }

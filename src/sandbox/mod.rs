@@ -52,7 +52,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::{Client, Error};
+use crate::{Client, ClientBuilder, Error};
 
 /// The token a sandbox accepts unless another is set.
 pub const DEFAULT_TOKEN: &str = "sandbox-token";
@@ -296,15 +296,22 @@ impl Sandbox {
         self.ashare_id.as_deref()
     }
 
-    /// A [`Client`] for this sandbox (with its token, and its account share if any).
+    /// A [`Client`] for this sandbox (with its token, and its account share if any),
+    /// with the client's default rate limit and retry policy.
     pub fn client(&self) -> Result<Client, Error> {
+        self.client_builder().build()
+    }
+
+    /// A [`ClientBuilder`] set up for this sandbox, to change other settings (a
+    /// [`RetryPolicy`](crate::RetryPolicy), timeouts) before building.
+    pub fn client_builder(&self) -> ClientBuilder {
         let mut builder = Client::builder()
             .token(self.token.clone())
             .base_url(self.base_url.clone());
         if let Some(id) = &self.ashare_id {
             builder = builder.ashare_id(id.clone());
         }
-        builder.build()
+        builder
     }
 
     /// Serves until the process ends (for the `integrator-sandbox` program).
