@@ -115,31 +115,9 @@ async fn a_repeating_next_link_ends_with_an_error_after_the_items_already_read()
 #[tokio::test]
 async fn a_next_link_to_another_host_is_refused_and_never_contacted() {
     let other = CaptureServer::always(Reply::json(200, &flows(0..1))).await;
-    let target = format!(
-        "{}/flows?skip=1",
-        other.base_url.replace("127.0.0.1", "localhost")
-    );
-    let server = CaptureServer::start(move |_| {
-        Reply::json(200, &flows(0..1)).with_header("Link", &format!("<{target}>; rel=\"next\""))
-    })
-    .await;
-    let err = server
-        .client()
-        .list_flows()
-        .collect_all()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, Error::Paging { message, .. } if message.contains("not following")),
-        "{err:?}"
-    );
-    assert_eq!(
-        other.count(),
-        0,
-        "the other host got no request (and no token)"
-    );
-    // The same for another port on the same host, and another scheme.
+    // Another host name, another port on the same host, another scheme.
     for link in [
+        other.base_url.replace("127.0.0.1", "localhost") + "/flows?skip=1",
         other.base_url.clone() + "/flows",
         "https://127.0.0.1/v1/flows".to_string(),
     ] {
@@ -153,9 +131,16 @@ async fn a_next_link_to_another_host_is_refused_and_never_contacted() {
             .collect_all()
             .await
             .unwrap_err();
-        assert!(matches!(err, Error::Paging { .. }), "{err:?}");
+        assert!(
+            matches!(&err, Error::Paging { message, .. } if message.contains("not following")),
+            "{err:?}"
+        );
     }
-    assert_eq!(other.count(), 0);
+    assert_eq!(
+        other.count(),
+        0,
+        "the other server got no request (and no token)"
+    );
 }
 
 #[tokio::test]

@@ -4,17 +4,10 @@
 use integrator_io::sandbox::Sandbox;
 use serde_json::Value;
 
-/// The spec, loaded once per test binary.
-pub fn spec() -> &'static integrator_io_codegen::Spec {
-    static SPEC: std::sync::OnceLock<integrator_io_codegen::Spec> = std::sync::OnceLock::new();
-    SPEC.get_or_init(|| {
-        integrator_io_codegen::Spec::load(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/openapi/integrator.yaml"
-        ))
-        .expect("the spec loads")
-    })
-}
+#[path = "../support/spec.rs"]
+mod spec;
+#[allow(unused_imports)]
+pub use spec::spec;
 
 /// An answer as received.
 #[derive(Debug)]

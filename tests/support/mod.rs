@@ -8,17 +8,9 @@ use integrator_io::Client;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-/// The spec, loaded once per test binary.
-pub fn spec() -> &'static integrator_io_codegen::Spec {
-    static SPEC: std::sync::OnceLock<integrator_io_codegen::Spec> = std::sync::OnceLock::new();
-    SPEC.get_or_init(|| {
-        integrator_io_codegen::Spec::load(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/openapi/integrator.yaml"
-        ))
-        .expect("the spec loads")
-    })
-}
+mod spec;
+#[allow(unused_imports)]
+pub use spec::spec;
 
 /// A request as the server saw it.
 #[derive(Clone, Debug)]
