@@ -10,6 +10,8 @@ mod contract_support;
 mod error;
 mod generated;
 mod hooks;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod nullable;
 mod operation;
 pub mod paging;

@@ -14,6 +14,8 @@ pub mod examples;
 pub mod json_schema;
 pub mod lint;
 #[cfg(feature = "generate")]
+pub mod mock;
+#[cfg(feature = "generate")]
 pub mod open_enum;
 #[cfg(feature = "generate")]
 pub mod postprocess;
@@ -26,6 +28,8 @@ use std::fmt;
 #[cfg(feature = "generate")]
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+#[cfg(feature = "generate")]
+pub use mock::{generate_mock, MOCK_BASE_PATH};
 pub use spec::Spec;
 
 #[cfg(feature = "generate")]
@@ -83,27 +87,7 @@ pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
     let operations = spec.operations();
     let open_enums = open_enum::collect(spec);
 
-    let mut settings = progenitor_impl::GenerationSettings::default();
-    settings
-        .with_interface(progenitor_impl::InterfaceStyle::Builder)
-        .with_tag(progenitor_impl::TagStyle::Merged)
-        .with_derive("schemars::JsonSchema")
-        .with_inner_type(
-            CONTEXT_TYPE
-                .parse::<proc_macro2::TokenStream>()
-                .expect("a type path"),
-        );
-    for open in &open_enums {
-        settings.with_replacement(
-            &open.rust_name,
-            format!("crate::types::{}", open.rust_name),
-            [
-                progenitor_impl::TypeImpl::Display,
-                progenitor_impl::TypeImpl::FromStr,
-            ]
-            .into_iter(),
-        );
-    }
+    let settings = settings(&open_enums);
     let tokens = quietly(|| progenitor_impl::Generator::new(&settings).generate_tokens(&view))
         .map_err(GenerateError::Progenitor)?
         .map_err(|e| GenerateError::Progenitor(e.to_string()))?;
@@ -126,6 +110,33 @@ pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
         operations: operations.len(),
         schemas,
     })
+}
+
+#[cfg(feature = "generate")]
+/// progenitor's settings for this crate (shared by the client and the typed mocks).
+fn settings(open_enums: &[open_enum::OpenEnum]) -> progenitor_impl::GenerationSettings {
+    let mut settings = progenitor_impl::GenerationSettings::default();
+    settings
+        .with_interface(progenitor_impl::InterfaceStyle::Builder)
+        .with_tag(progenitor_impl::TagStyle::Merged)
+        .with_derive("schemars::JsonSchema")
+        .with_inner_type(
+            CONTEXT_TYPE
+                .parse::<proc_macro2::TokenStream>()
+                .expect("a type path"),
+        );
+    for open in open_enums {
+        settings.with_replacement(
+            &open.rust_name,
+            format!("crate::types::{}", open.rust_name),
+            [
+                progenitor_impl::TypeImpl::Display,
+                progenitor_impl::TypeImpl::FromStr,
+            ]
+            .into_iter(),
+        );
+    }
+    settings
 }
 
 #[cfg(feature = "generate")]

@@ -16,24 +16,36 @@ pub struct Help {
 }
 
 /// Every subcommand, in the order of the usage.
-pub const COMMANDS: [Help; 5] = [
+pub const COMMANDS: [Help; 6] = [
     Help {
         name: "codegen",
         args: "[--out DIR | --check DIR]",
         summary: "Write the generated client to DIR/integrator.rs, or check DIR is up to date.",
         details: "\
-Writes the client generated from the spec, formatted, to DIR/integrator.rs
-(default DIR: target/generated), for reading and review. Nothing generated is
-committed: build.rs generates the same code into OUT_DIR.
+Writes the client generated from the spec, formatted, to DIR/integrator.rs, and the
+typed mocks (the `mock` feature) to DIR/integrator_mock.rs (default DIR:
+target/generated), for reading and review. Nothing generated is committed: build.rs
+generates the same code into OUT_DIR.
 
-  --out DIR     write DIR/integrator.rs
-  --check DIR   exit 1 when DIR/integrator.rs differs from what the spec generates
+  --out DIR     write DIR/integrator.rs and DIR/integrator_mock.rs
+  --check DIR   exit 1 when either differs from what the spec generates
 
 Diff two runs to review what a spec change does to the client:
   cargo xtask codegen --out target/generated-old
   (edit openapi/integrator.yaml)
   cargo xtask codegen --out target/generated-new
   diff -ru target/generated-old target/generated-new",
+    },
+    Help {
+        name: "msrv",
+        args: "",
+        summary: "Check no locked dependency declares a newer rust-version than the workspace.",
+        details: "\
+Reads `cargo metadata --all-features --locked` and checks that every workspace
+package declares the same rust-version and that no package of the locked
+dependency graph declares a newer one (a dependency without a rust-version is
+counted, not judged). Exits 1 naming each offending package and what to do.
+This stands in for building with the MSRV toolchain, which CI cannot download.",
     },
     Help {
         name: "spec lint",
@@ -176,6 +188,8 @@ pub enum Command {
     Codegen(CodegenMode, Option<PathBuf>),
     /// `spec lint`.
     SpecLint,
+    /// `msrv`.
+    Msrv,
     /// `docs-diff PATH...`.
     DocsDiff(Vec<PathBuf>),
     /// `docs-examples PATH...`.
@@ -219,6 +233,8 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
         ["codegen", "--check", dir] => Command::Codegen(CodegenMode::Check, Some(dir.into())),
         ["codegen", ..] => return Err("codegen takes --out DIR or --check DIR".into()),
         ["spec", "lint"] => Command::SpecLint,
+        ["msrv"] => Command::Msrv,
+        ["msrv", ..] => return Err("msrv takes no arguments".into()),
         ["spec", ..] => return Err("the spec command is `spec lint`".into()),
         ["docs-diff", paths @ ..] => Command::DocsDiff(paths_of("docs-diff", paths)?),
         ["docs-examples", paths @ ..] => Command::DocsExamples(paths_of("docs-examples", paths)?),
@@ -309,6 +325,7 @@ mod tests {
             ("live --help", "live"),
             ("codegen --help", "codegen"),
             ("spec lint --help", "spec lint"),
+            ("msrv --help", "msrv"),
             ("spec --help", "spec lint"),
             ("help docs-diff", "docs-diff"),
             ("help spec lint", "spec lint"),

@@ -3,31 +3,44 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use integrator_io_codegen::{generate, Spec};
+use integrator_io_codegen::{generate, generate_mock, Spec};
 
 use crate::cli::CodegenMode;
 
-/// Writes `DIR/integrator.rs`, or (`Check`) exits 1 when it differs from what the spec
-/// generates.
+/// Writes `DIR/integrator.rs` and `DIR/integrator_mock.rs` (the typed mocks), or
+/// (`Check`) exits 1 when either differs from what the spec generates.
 pub fn run(spec: &Spec, mode: &CodegenMode, dir: &Path) -> Result<ExitCode, String> {
     let generated = generate(spec).map_err(|e| e.to_string())?;
+    let mock = generate_mock(spec).map_err(|e| e.to_string())?;
     let file = dir.join("integrator.rs");
+    let outputs = [
+        (file.clone(), &generated.code),
+        (dir.join("integrator_mock.rs"), &mock),
+    ];
     if *mode == CodegenMode::Check {
-        let current = std::fs::read_to_string(&file).unwrap_or_default();
-        if current == generated.code {
-            crate::outln!("{} is up to date", file.display());
-            return Ok(ExitCode::SUCCESS);
+        let mut stale = false;
+        for (file, code) in &outputs {
+            if std::fs::read_to_string(file).unwrap_or_default() == **code {
+                crate::outln!("{} is up to date", file.display());
+            } else {
+                stale = true;
+                eprintln!(
+                    "{} differs from what the spec generates; run `cargo xtask codegen --out {}`",
+                    file.display(),
+                    dir.display()
+                );
+            }
         }
-        eprintln!(
-            "{} differs from what the spec generates; run `cargo xtask codegen --out {}`",
-            file.display(),
-            dir.display()
-        );
-        return Ok(ExitCode::FAILURE);
+        return Ok(if stale {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        });
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    std::fs::write(&file, &generated.code)
-        .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    for (file, code) in &outputs {
+        std::fs::write(file, code).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    }
     crate::outln!(
         "wrote {} ({} operations, {} schemas, {} lines)",
         file.display(),

@@ -5,6 +5,7 @@
 //! - `docs-diff` ([`docs_diff`]), `docs-examples` ([`docs_examples`]): the spec against
 //!   the API documentation ([`docs`] reads it).
 //! - `live` ([`live`]): the live contract tests against a real account.
+//! - `msrv` ([`msrv`]): the declared rust-version against the locked dependencies.
 
 /// `println!` that ignores a closed output (`cargo xtask docs-diff ... | head`) instead
 /// of panicking.
@@ -22,6 +23,7 @@ mod docs_diff;
 mod docs_examples;
 mod generate;
 mod live;
+mod msrv;
 mod spec_lint;
 
 use std::path::{Path, PathBuf};
@@ -78,6 +80,7 @@ fn run(invocation: cli::Invocation) -> Result<ExitCode, String> {
         Command::DocsDiff(paths) => return docs_diff::run(&spec()?, paths),
         Command::DocsExamples(paths) => return docs_examples::run(&spec()?, paths),
         Command::Live => return live::run(&root),
+        Command::Msrv => return msrv::run(&root),
     }
     Ok(ExitCode::SUCCESS)
 }
