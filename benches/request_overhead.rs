@@ -28,6 +28,7 @@ struct Setup {
     base: String,
     export: types::Export,
     bare: reqwest::Client,
+    bare_timeouts: reqwest::Client,
     client: Client,
     no_limit: Client,
 }
@@ -57,6 +58,14 @@ fn setup() -> Setup {
     Setup {
         export: serde_json::from_value(record).unwrap(),
         bare: reqwest::Client::builder().build().unwrap(),
+        // The client's own reqwest settings (its timeouts and User-Agent), to tell their
+        // cost from the hook's.
+        bare_timeouts: reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .user_agent(integrator_io::DEFAULT_USER_AGENT)
+            .build()
+            .unwrap(),
         client: builder().build().unwrap(),
         no_limit: builder().no_rate_limit().build().unwrap(),
         runtime,
@@ -73,18 +82,22 @@ enum Call {
 #[derive(Clone, Copy)]
 enum Who {
     Bare,
+    BareTimeouts,
     Client,
     NoLimit,
 }
 
 async fn one(setup: &Setup, who: Who, call: Call) {
     let export: types::Export = match who {
-        Who::Bare => {
+        Who::Bare | Who::BareTimeouts => {
+            let bare = match who {
+                Who::Bare => &setup.bare,
+                _ => &setup.bare_timeouts,
+            };
             let url = format!("{}/exports/{ID}", setup.base);
             let request = match call {
-                Call::Get => setup.bare.get(url),
-                Call::Put => setup
-                    .bare
+                Call::Get => bare.get(url),
+                Call::Put => bare
                     .put(url)
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
                     .body(serde_json::to_vec(&setup.export).unwrap()),
@@ -152,6 +165,7 @@ fn request_overhead(c: &mut Criterion) {
             group.throughput(Throughput::Elements(1));
             for (who, name) in [
                 (Who::Bare, "bare-reqwest"),
+                (Who::BareTimeouts, "bare-reqwest-timeouts"),
                 (Who::NoLimit, "client-no-limit"),
                 (Who::Client, "client"),
             ] {
