@@ -63,7 +63,7 @@ impl Default for ClientBuilder {
             timeout: Duration::from_secs(60),
             user_agent: DEFAULT_USER_AGENT.to_string(),
             allow_insecure_http: false,
-            rate_limit: Some(RateLimit::DOCUMENTED),
+            rate_limit: Some(RateLimit::DEFAULT),
             retry: RetryPolicy::default(),
         }
     }
@@ -166,8 +166,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The client-side rate limit (default: [`RateLimit::DOCUMENTED`], 1000 at once and
-    /// 300 per second), shared by every clone of the client.
+    /// The client-side rate limit (default: [`RateLimit::DEFAULT`], 990 at once and 300
+    /// per second: the documented bucket less a small margin), shared by every clone of the client.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = Some(limit);
         self

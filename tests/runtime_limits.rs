@@ -71,7 +71,11 @@ async fn the_burst_goes_out_at_once_and_the_limit_can_be_turned_off() {
     }
     assert!(started.elapsed() < Duration::from_secs(3));
     assert!(RateLimit::new(0, 300).is_err());
-    assert_eq!(RateLimit::default(), RateLimit::DOCUMENTED);
+    assert_eq!(RateLimit::default(), RateLimit::DEFAULT);
+    assert_eq!(
+        (RateLimit::DEFAULT.burst(), RateLimit::DEFAULT.per_second()),
+        (990, 300)
+    );
     assert_eq!(
         (
             RateLimit::DOCUMENTED.burst(),

@@ -1,6 +1,7 @@
 //! [`App`]: everything a request handler can reach (settings, the account's data, the
 //! rate limiter, the knobs).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::api_spec::ApiSpec;
@@ -9,7 +10,7 @@ use super::knobs::Knobs;
 use super::rate_limit::Limiter;
 use super::store::World;
 use super::virtual_export::Signer;
-use super::SandboxBuilder;
+use super::{SandboxBuilder, SandboxStats};
 
 /// The shared state of one running sandbox.
 pub(crate) struct App {
@@ -31,6 +32,10 @@ pub(crate) struct App {
     pub(crate) ids: Ids,
     /// Signs and checks `pagedExportState`.
     pub(crate) signer: Signer,
+    /// Requests answered.
+    requests: AtomicU64,
+    /// Requests answered `429` by the leaky bucket.
+    rate_limited: AtomicU64,
 }
 
 impl App {
@@ -54,6 +59,24 @@ impl App {
             api,
             base_url,
             ids,
+            requests: AtomicU64::new(0),
+            rate_limited: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts one answered request, and whether the leaky bucket refused it.
+    pub(crate) fn count(&self, rate_limited: bool) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        if rate_limited {
+            self.rate_limited.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The counters so far.
+    pub(crate) fn stats(&self) -> SandboxStats {
+        SandboxStats {
+            requests: self.requests.load(Ordering::Relaxed),
+            rate_limited: self.rate_limited.load(Ordering::Relaxed),
         }
     }
 

@@ -233,8 +233,9 @@ impl SandboxBuilder {
         let base_url = format!("http://{addr}/v1");
         let app = Arc::new(app::App::new(self.clone(), api, base_url.clone()));
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let task = tokio::spawn(server::serve(listener, app, stopped));
+        let task = tokio::spawn(server::serve(listener, app.clone(), stopped));
         Ok(Sandbox {
+            app,
             addr,
             base_url,
             token: self.token,
@@ -245,8 +246,19 @@ impl SandboxBuilder {
     }
 }
 
+/// Counters of a running sandbox ([`Sandbox::stats`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SandboxStats {
+    /// Requests answered (any status).
+    pub requests: u64,
+    /// Of those, the ones refused by the leaky bucket (`429`).
+    pub rate_limited: u64,
+}
+
 /// A running sandbox. Dropping it stops the server.
 pub struct Sandbox {
+    app: Arc<app::App>,
     addr: SocketAddr,
     base_url: String,
     token: String,
@@ -289,6 +301,12 @@ impl Sandbox {
     /// The bearer token it accepts.
     pub fn token(&self) -> &str {
         &self.token
+    }
+
+    /// How many requests it has answered so far, and how many of them the leaky bucket
+    /// refused with `429`.
+    pub fn stats(&self) -> SandboxStats {
+        self.app.stats()
     }
 
     /// The account share it requires, if configured as one.

@@ -64,6 +64,9 @@ async fn handle(app: &App, request: Request<Incoming>) -> Response<Full<Bytes>> 
         .map(|p| p.as_str().to_string())
         .unwrap_or_default();
     let reply = answer(app, request).await;
+    if reply.status != 429 {
+        app.count(false);
+    }
     app.knobs.delay().await;
     if app.config.log_requests {
         eprintln!(
@@ -98,6 +101,7 @@ async fn answer(app: &App, request: Request<Incoming>) -> Reply {
     };
     if let Some(limiter) = &app.limiter {
         if let Err(reply) = limiter.check(&rate_key) {
+            app.count(true);
             return reply;
         }
     }
