@@ -80,14 +80,11 @@ impl Client {
         let started = Instant::now();
         let method = request.method().clone();
         let mut attempt = 0;
-        let mut next = Some(request);
+        let mut this = request;
         loop {
             attempt += 1;
-            let Some(this) = next.take() else {
-                unreachable!("a request is kept for every attempt that may be retried")
-            };
-            // A request whose body cannot be copied is sent once.
-            next = this.try_clone();
+            // A copy for the next attempt; a request whose body cannot be copied is sent once.
+            let spare = this.try_clone();
             if let Some(limiter) = &shared.limiter {
                 let waited = limiter.acquire().await;
                 if waited > Duration::from_millis(1) {
@@ -110,13 +107,10 @@ impl Client {
                 Err(e) if e.is_connect() => Outcome::NotConnected,
                 Err(_) => Outcome::Broken,
             };
-            let decision = match next {
-                Some(_) => shared
-                    .retry
-                    .decide(&method, outcome, attempt, started.elapsed()),
-                None => None,
-            };
-            let Some((wait, reason)) = decision else {
+            let decision = shared
+                .retry
+                .decide(&method, outcome, attempt, started.elapsed());
+            let (Some((wait, reason)), Some(spare)) = (decision, spare) else {
                 span.record("attempts", attempt);
                 span.record("duration_ms", started.elapsed().as_millis() as u64);
                 match &result {
@@ -135,6 +129,7 @@ impl Client {
                 "retrying"
             );
             futures_timer::Delay::new(wait).await;
+            this = spare;
         }
     }
 }
