@@ -83,8 +83,13 @@ impl Client {
         let mut this = request;
         loop {
             attempt += 1;
-            // A copy for the next attempt; a request whose body cannot be copied is sent once.
-            let spare = this.try_clone();
+            // A copy for the next attempt, when the policy allows one; a request whose body
+            // cannot be copied is sent once.
+            let spare = if attempt < shared.retry.attempts() {
+                this.try_clone()
+            } else {
+                None
+            };
             if let Some(limiter) = &shared.limiter {
                 let waited = limiter.acquire().await;
                 if waited > Duration::from_millis(1) {
