@@ -534,12 +534,7 @@ pub fn check(spec: &Spec, docs: &[Document]) -> Report {
 pub fn run(spec: &Spec, paths: &[std::path::PathBuf]) -> Result<ExitCode, String> {
     let docs = crate::docs::read_documents(paths)?;
     let report = check(spec, &docs);
-    crate::outln!("{}", report.render());
-    Ok(if report.failed() {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(crate::docs::print_report(&report.render(), report.failed()))
 }
 
 #[cfg(test)]

@@ -21,6 +21,16 @@ pub struct Document {
     pub text: String,
 }
 
+/// Prints a command's report; the exit status says whether it failed.
+pub fn print_report(report: &str, failed: bool) -> std::process::ExitCode {
+    crate::outln!("{report}");
+    if failed {
+        std::process::ExitCode::FAILURE
+    } else {
+        std::process::ExitCode::SUCCESS
+    }
+}
+
 /// Reads the given files, and the `.md` and `.txt` files under the given directories
 /// (recursively, in name order). A file named directly is read whatever its extension.
 ///
