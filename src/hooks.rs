@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{HeaderName, AUTHORIZATION, CONTENT_TYPE};
-use reqwest::StatusCode;
+use reqwest::{ResponseBuilderExt, StatusCode};
 use tracing::Instrument;
 
 use crate::retry::Outcome;
@@ -69,8 +69,9 @@ impl ClientHooks<ClientContext> for &Client {
 
 impl Client {
     /// Sends `request`, drawing from the rate limiter before each attempt and sending
-    /// it again as the retry policy says. The answer's body is read here, so that a
-    /// connection that breaks mid-body counts as a failed attempt.
+    /// it again as the retry policy says. When another attempt is possible, the answer's
+    /// body is read here, so that a connection that breaks mid-body counts as a failed
+    /// attempt.
     async fn send_with_retries(
         &self,
         request: reqwest::Request,
@@ -100,9 +101,12 @@ impl Client {
                     );
                 }
             }
+            // The body is read here only when a broken read could be retried; otherwise
+            // the caller reads it once, as it decodes.
+            let read_now = spare.is_some() && shared.retry.retries_broken(&method, attempt);
             let result = match self.client().execute(this).await {
-                Ok(response) => read_body(response).await,
-                Err(e) => Err(e),
+                Ok(response) if read_now => read_body(response).await,
+                other => other,
             };
             let outcome = match &result {
                 Ok(response) => Outcome::Status(
@@ -139,16 +143,40 @@ impl Client {
     }
 }
 
-/// Reads the whole body now, keeping status and headers.
-async fn read_body(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+/// The body the hook read, kept beside the rebuilt answer's body so that decoding
+/// (`response::from_read_body`) takes it without collecting the body a second time.
+#[derive(Clone)]
+pub(crate) struct ReadBody(pub(crate) bytes::Bytes);
+
+/// Reads the whole body now, into an answer rebuilt around the bytes: status, version,
+/// headers, extensions and URL move over (only the URL is copied), and the bytes are
+/// also kept as [`ReadBody`].
+async fn read_body(mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
     let status = response.status();
     let version = response.version();
-    let headers = response.headers().clone();
+    let headers = std::mem::take(response.headers_mut());
+    let extensions = std::mem::take(response.extensions_mut());
+    // Without the URL, reqwest would parse a placeholder URL for the rebuilt answer.
+    let url = response.url().clone();
     let body = response.bytes().await?;
-    let mut read = http::Response::new(body);
-    *read.status_mut() = status;
-    *read.version_mut() = version;
+    let built = http::Response::builder()
+        .status(status)
+        .version(version)
+        .url(url)
+        .extension(ReadBody(body.clone()))
+        .body(body.clone());
+    let mut read = built.unwrap_or_else(|_| {
+        // Not reached (status and version came from a response); the answer stays whole
+        // but for its URL and `ReadBody`.
+        let mut read = http::Response::new(body);
+        *read.status_mut() = status;
+        *read.version_mut() = version;
+        read
+    });
     *read.headers_mut() = headers;
+    if !extensions.is_empty() {
+        read.extensions_mut().extend(extensions);
+    }
     Ok(reqwest::Response::from(read))
 }
 

@@ -5,15 +5,37 @@ use std::time::Duration;
 use futures::TryStreamExt;
 use progenitor_client::{ByteStream, ResponseValue};
 use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::error::{ApiError, ErrorDetail};
+use crate::hooks::ReadBody;
 use crate::{Error, Operation};
 
 /// How many characters of a body an error shows.
 const BODY_START: usize = 200;
 
 type Generated<T> = Result<ResponseValue<T>, progenitor_client::Error<()>>;
+
+/// Decodes a JSON answer, as progenitor's `ResponseValue::from_response` does, but from the
+/// bytes the request hook already read when it has them; the headers move, not copied.
+pub(crate) async fn from_read_body<T: DeserializeOwned, E>(
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<T>, progenitor_client::Error<E>> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let body = match response.extensions_mut().remove::<ReadBody>() {
+        Some(ReadBody(body)) => body,
+        None => response
+            .bytes()
+            .await
+            .map_err(progenitor_client::Error::ResponseBodyError)?,
+    };
+    match serde_json::from_slice(&body) {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+        Err(e) => Err(progenitor_client::Error::InvalidResponsePayload(body, e)),
+    }
+}
 
 /// Finishes a JSON (or empty) operation.
 pub(crate) async fn finish<T>(
@@ -42,14 +64,15 @@ pub(crate) async fn finish<T>(
 fn content_type_problem(headers: &reqwest::header::HeaderMap) -> Option<String> {
     let declared = headers.get(reqwest::header::CONTENT_TYPE)?;
     let text = declared.to_str().unwrap_or("?");
-    let essence = text
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    let json =
-        essence == "application/json" || essence == "text/json" || essence.ends_with("+json");
+    let essence = text.split(';').next().unwrap_or("").trim();
+    let suffix = essence
+        .len()
+        .checked_sub(5)
+        .map(|start| &essence.as_bytes()[start..]);
+    let ends_with_json = suffix.is_some_and(|suffix| suffix.eq_ignore_ascii_case(b"+json"));
+    let json = essence.eq_ignore_ascii_case("application/json")
+        || essence.eq_ignore_ascii_case("text/json")
+        || ends_with_json;
     (!json).then(|| text.to_string())
 }
 
@@ -190,4 +213,53 @@ pub(crate) fn body_start(body: &[u8]) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_type_problem;
+    use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+
+    fn problem(content_type: &'static [u8]) -> Option<String> {
+        let mut headers = HeaderMap::new();
+        if let Ok(value) = HeaderValue::from_bytes(content_type) {
+            headers.insert(CONTENT_TYPE, value);
+        }
+        content_type_problem(&headers)
+    }
+
+    #[test]
+    fn json_content_types_in_any_case_and_with_parameters_pass() {
+        for declared in [
+            &b"application/json"[..],
+            b"Application/JSON; charset=utf-8",
+            b"text/json",
+            b" application/problem+json ;q=1",
+            b"application/vnd.celigo+JSON",
+        ] {
+            assert_eq!(
+                problem(declared),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(declared)
+            );
+        }
+        assert_eq!(content_type_problem(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn other_content_types_are_named() {
+        assert_eq!(problem(b"text/html"), Some("text/html".into()));
+        assert_eq!(problem(b"json"), Some("json".into()));
+        assert_eq!(
+            problem(b"application/jsonp"),
+            Some("application/jsonp".into())
+        );
+        assert_eq!(
+            problem(b"text/plain; x=+json"),
+            Some("text/plain; x=+json".into())
+        );
+        // Not visible ASCII: shown as `?`, still refused.
+        assert_eq!(problem(b"t\xe9xt/html"), Some("?".into()));
+    }
 }

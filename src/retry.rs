@@ -107,10 +107,7 @@ impl RetryPolicy {
         if attempt >= self.max_attempts {
             return None;
         }
-        let idempotent = matches!(
-            *method,
-            Method::GET | Method::PUT | Method::DELETE | Method::HEAD
-        );
+        let idempotent = idempotent(method);
         let (wait, reason) = match outcome {
             Outcome::Status(StatusCode::TOO_MANY_REQUESTS, retry_after) => {
                 let wait = match retry_after {
@@ -141,6 +138,12 @@ impl RetryPolicy {
         (elapsed + wait <= self.max_elapsed).then_some((wait, reason))
     }
 
+    /// Whether a connection that breaks during `method`'s attempt `attempt` could be
+    /// retried (time allowing).
+    pub(crate) fn retries_broken(&self, method: &Method, attempt: u32) -> bool {
+        attempt < self.max_attempts && idempotent(method)
+    }
+
     /// Exponential backoff with full jitter: a random wait up to `initial * 2^(n-1)`,
     /// capped at `max_backoff`.
     fn backoff(&self, attempt: u32) -> Duration {
@@ -150,6 +153,14 @@ impl RetryPolicy {
             .min(self.max_backoff);
         ceiling.mul_f64(0.5 + fastrand::f64() * 0.5)
     }
+}
+
+/// Methods whose request can be sent twice with the effect of once.
+fn idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::PUT | Method::DELETE | Method::HEAD
+    )
 }
 
 /// How one attempt ended, as far as retrying goes.
@@ -168,6 +179,30 @@ mod tests {
     use super::*;
 
     const SECOND: Duration = Duration::from_secs(1);
+
+    #[test]
+    fn retries_broken_agrees_with_decide() {
+        let policy = RetryPolicy::default().max_attempts(3);
+        for method in [
+            Method::GET,
+            Method::PUT,
+            Method::DELETE,
+            Method::POST,
+            Method::PATCH,
+        ] {
+            for attempt in 1..=4 {
+                let decided = policy
+                    .decide(&method, Outcome::Broken, attempt, Duration::ZERO)
+                    .is_some();
+                assert_eq!(
+                    policy.retries_broken(&method, attempt),
+                    decided,
+                    "{method} attempt {attempt}"
+                );
+            }
+        }
+        assert!(!RetryPolicy::none().retries_broken(&Method::GET, 1));
+    }
 
     #[test]
     fn posts_are_retried_only_when_not_processed() {

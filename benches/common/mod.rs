@@ -10,6 +10,8 @@ use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 
+pub mod requests;
+
 /// One realistic export as integrator.io answers it: the documented fields, the NetSuite
 /// sub-object the spec types, and `http`/`salesforce` sub-objects and other fields the
 /// spec leaves open (decoded as unknown fields). About 2.5 KB of JSON.

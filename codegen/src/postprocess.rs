@@ -343,6 +343,7 @@ fn rewrite_operation_builders(
         })?;
         seen.insert(operation_id.clone());
         RemoveApiVersion.visit_block_mut(&mut send.block);
+        DecodeReadBody.visit_block_mut(&mut send.block);
         let syn::ReturnType::Type(_, ret) = &send.sig.output else {
             return Err(format!("`{operation_id}`'s send returns nothing"));
         };
@@ -413,6 +414,24 @@ impl VisitMut for RemoveApiVersion {
                 if call.method == "append" && call.to_token_stream().to_string().contains("\"api-version\""))
         });
         syn::visit_mut::visit_block_mut(self, block);
+    }
+}
+
+/// `ResponseValue::from_response(..)` becomes `crate::response::from_read_body(..)`, which
+/// decodes the body the request hook has already read instead of collecting it again.
+struct DecodeReadBody;
+
+impl VisitMut for DecodeReadBody {
+    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        if let Expr::Path(path) = &*call.func {
+            let mut names = path.path.segments.iter().rev().map(|s| s.ident.to_string());
+            if names.next().as_deref() == Some("from_response")
+                && names.next().as_deref() == Some("ResponseValue")
+            {
+                *call.func = parse_quote!(crate::response::from_read_body);
+            }
+        }
+        syn::visit_mut::visit_expr_call_mut(self, call);
     }
 }
 

@@ -57,7 +57,7 @@ pub(crate) async fn get<P: DeserializeOwned>(
     let result = match (&client).exec(request, &info).await {
         Err(e) => Err(progenitor_client::Error::CommunicationError(e)),
         Ok(response) if response.status().is_success() => {
-            ResponseValue::from_response(response).await
+            crate::response::from_read_body(response).await
         }
         Ok(response) => Err(progenitor_client::Error::UnexpectedResponse(response)),
     };
