@@ -11,6 +11,7 @@ use integrator_io::{types, Client};
 const ID: &str = "5f3c00000000000000000001";
 const TOKEN: &str = "bench-token";
 
+/// The server, the runtime the requests run on, and every side's client.
 pub struct Setup {
     runtime: tokio::runtime::Runtime,
     base: String,
@@ -22,6 +23,7 @@ pub struct Setup {
     no_retry: Client,
 }
 
+/// Starts the fixed-answer server (answering one export) and builds the clients.
 pub fn setup() -> Setup {
     let record = super::export_record(1);
     let body = Bytes::from(serde_json::to_vec(&record).unwrap());
@@ -67,12 +69,15 @@ pub fn setup() -> Setup {
     }
 }
 
+/// GET one export, or PUT one.
 #[derive(Clone, Copy)]
 pub enum Call {
     Get,
     Put,
 }
 
+/// Which side sends: bare reqwest (default, or with the client's timeouts), or the
+/// client (default, without its limiter, or also without retries).
 #[derive(Clone, Copy, PartialEq)]
 pub enum Who {
     Bare,
