@@ -187,15 +187,8 @@ fn component_instances(schema: &Value, instance: &Value, place: &str, out: &mut 
             }
             return;
         }
-        for key in ["allOf", "anyOf", "oneOf"] {
-            for branch in schema
-                .get(key)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                walk(branch, instance, place, out, depth + 1);
-            }
+        for branch in support::branches(schema, support::COMBINERS) {
+            walk(branch, instance, place, out, depth + 1);
         }
         match instance {
             Value::Object(map) => {
@@ -321,39 +314,32 @@ fn every_schemars_schema_accepts_every_documented_example_of_its_component() {
     );
 }
 
-/// The property names a spec schema declares (through `$ref` and `allOf`).
-fn spec_properties(schema: &Value, out: &mut BTreeSet<String>, depth: u32) {
+/// The property names `schema` declares, through `allOf` and, with `deref`, through
+/// `$ref` (a spec schema) or not (a schemars schema, whose root holds its properties).
+fn declared_properties(
+    schema: &Value,
+    deref: fn(&Value) -> &Value,
+    out: &mut BTreeSet<String>,
+    depth: u32,
+) {
     if depth > 16 {
         return;
     }
-    let spec = support::spec();
-    let schema = spec.deref(schema);
+    let schema = deref(schema);
     if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
         out.extend(properties.keys().cloned());
     }
-    for branch in schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        spec_properties(branch, out, depth + 1);
+    for branch in support::branches(schema, &["allOf"]) {
+        declared_properties(branch, deref, out, depth + 1);
     }
 }
 
-/// The property names a schemars schema declares at its root (through `allOf`).
-fn schemars_properties(schema: &Value, out: &mut BTreeSet<String>) {
-    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
-        out.extend(properties.keys().cloned());
-    }
-    for branch in schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        schemars_properties(branch, out);
-    }
+fn spec_deref(schema: &Value) -> &Value {
+    support::spec().deref(schema)
+}
+
+fn as_is(schema: &Value) -> &Value {
+    schema
 }
 
 #[test]
@@ -363,9 +349,9 @@ fn schemars_property_names_agree_with_the_spec() {
     let mut compared = 0;
     for (name, schema) in schemars_schemas() {
         let mut want = BTreeSet::new();
-        spec_properties(&components[name], &mut want, 0);
+        declared_properties(&components[name], spec_deref, &mut want, 0);
         let mut have = BTreeSet::new();
-        schemars_properties(&schema, &mut have);
+        declared_properties(&schema, as_is, &mut have, 0);
         // The flattened `extra` map holds unknown fields; it adds no property.
         have.remove("extra");
         if want.is_empty() && have.is_empty() {

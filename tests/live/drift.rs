@@ -180,15 +180,8 @@ fn parts<'a>(spec: &'a Spec, schema: &'a Value, out: &mut Vec<&'a Value>, depth:
     }
     let schema = spec.deref(schema);
     out.push(schema);
-    for key in ["allOf", "anyOf", "oneOf"] {
-        for branch in schema
-            .get(key)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            parts(spec, branch, out, depth + 1);
-        }
+    for branch in crate::support::branches(schema, crate::support::COMBINERS) {
+        parts(spec, branch, out, depth + 1);
     }
 }
 

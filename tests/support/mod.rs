@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 
 mod spec;
 #[allow(unused_imports)]
-pub use spec::spec;
+pub use spec::{branches, spec, COMBINERS};
 
 /// A request as the server saw it.
 #[derive(Clone, Debug)]
