@@ -11,6 +11,22 @@ use integrator_io::{types, Client, Error};
 use sandbox_support::Raw;
 use serde_json::{json, Value};
 
+/// The open errors on one step of a flow (the first page).
+async fn step_errors(client: &Client, flow: &str, step: &str) -> Vec<types::FlowError> {
+    let page = client
+        .list_flow_errors()
+        .flow_id(flow)
+        .step_id(step)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    page.errors
+        .value()
+        .cloned()
+        .expect("the page lists its errors")
+}
+
 fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
     serde_json::from_value(value).expect("a valid typed value")
 }
@@ -378,14 +394,7 @@ async fn a_flow_run_creates_a_job_whose_error_can_be_read_retried_and_resolved()
     assert_eq!(job_errors.len(), 1);
 
     // The error on the export step, and its retry data.
-    let errors = client
-        .list_flow_errors()
-        .flow_id(&flow)
-        .step_id(&export)
-        .send()
-        .await
-        .unwrap();
-    let list = errors.errors.value().unwrap();
+    let list = step_errors(&client, &flow, &export).await;
     assert_eq!(list.len(), 1);
     let key = list[0].retry_data_key.value().unwrap().clone();
     assert_eq!(key.len(), 32);
@@ -429,14 +438,7 @@ async fn a_flow_run_creates_a_job_whose_error_can_be_read_retried_and_resolved()
         .send()
         .await
         .unwrap();
-    let after = client
-        .list_flow_errors()
-        .flow_id(&flow)
-        .step_id(&export)
-        .send()
-        .await
-        .unwrap();
-    assert!(after.errors.value().unwrap().is_empty());
+    assert!(step_errors(&client, &flow, &export).await.is_empty());
     let retries = client
         .list_jobs()
         .flow_id(&flow)
@@ -448,14 +450,7 @@ async fn a_flow_run_creates_a_job_whose_error_can_be_read_retried_and_resolved()
 
     // A second run's error is resolved instead.
     client.run_flow().id(&flow).send().await.unwrap();
-    let errors = client
-        .list_flow_errors()
-        .flow_id(&flow)
-        .step_id(&export)
-        .send()
-        .await
-        .unwrap();
-    let id = errors.errors.value().unwrap()[0]
+    let id = step_errors(&client, &flow, &export).await[0]
         .error_id
         .value()
         .unwrap()
@@ -470,14 +465,7 @@ async fn a_flow_run_creates_a_job_whose_error_can_be_read_retried_and_resolved()
         .send()
         .await
         .unwrap();
-    let errors = client
-        .list_flow_errors()
-        .flow_id(&flow)
-        .step_id(&export)
-        .send()
-        .await
-        .unwrap();
-    assert!(errors.errors.value().unwrap().is_empty());
+    assert!(step_errors(&client, &flow, &export).await.is_empty());
 
     // Newest job first; the flow's audit has its creation.
     let jobs = client.list_jobs().send().await.unwrap();
