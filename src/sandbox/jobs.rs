@@ -21,22 +21,18 @@ pub(crate) fn flow_steps(flow: &Value) -> Vec<String> {
             }
         }
     };
+    let listed = |key| {
+        flow.get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+    };
     push(flow.get("_exportId"));
-    for generator in flow
-        .get("pageGenerators")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for generator in listed("pageGenerators") {
         push(generator.get("_exportId"));
     }
     push(flow.get("_importId"));
-    for processor in flow
-        .get("pageProcessors")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for processor in listed("pageProcessors") {
         push(processor.get("_exportId"));
         push(processor.get("_importId"));
     }
