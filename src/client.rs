@@ -64,6 +64,20 @@ impl Client {
         self.with_shared(|shared| shared.retry = policy)
     }
 
+    /// A client that sends request bodies holding masked secrets (`"******"`, as the
+    /// API answers credentials on reads) as they are, instead of refusing them with
+    /// [`Error::MaskedSecret`]. Only for when the placeholder is what you mean to store.
+    /// It shares this client's connection pool and rate limiter.
+    ///
+    /// ```
+    /// let client = integrator_io::Client::builder().token("t").build()?;
+    /// let verbatim = client.with_masked_secrets_allowed();
+    /// # Ok::<(), integrator_io::Error>(())
+    /// ```
+    pub fn with_masked_secrets_allowed(&self) -> Client {
+        self.with_shared(|shared| shared.allow_masked_secrets = true)
+    }
+
     fn with_shared(&self, change: impl FnOnce(&mut Shared)) -> Client {
         let mut shared = Shared::clone(&self.inner.shared);
         change(&mut shared);

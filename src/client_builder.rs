@@ -141,13 +141,20 @@ impl ClientBuilder {
         self
     }
 
-    /// How long to wait for a connection.
+    /// How long to wait for a connection to open (default 10 s).
+    ///
+    /// A connection that could not be opened is known to have carried nothing, so even
+    /// a `POST` is sent again after it. To tell it apart from an attempt that timed out
+    /// later, the connect timeout is kept below the per-attempt
+    /// [`timeout`](Self::timeout): at most 90 % of it.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
-    /// How long one request may take in all.
+    /// How long one attempt may take, from sending the request to reading the last
+    /// byte of the answer (default 60 s). Retries are attempts of their own; the
+    /// [`RetryPolicy`]'s `max_elapsed` bounds them all together.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -204,11 +211,16 @@ impl ClientBuilder {
                 message: "timeouts must be longer than zero".into(),
             });
         }
+        // Below the attempt's timeout, so that a connection that never opened fails as a
+        // connect error (which even a POST may retry), not as a timed-out attempt.
+        let connect_timeout = self.connect_timeout.min(self.timeout.mul_f64(0.9));
         let http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
+            .connect_timeout(connect_timeout)
             .timeout(self.timeout)
             .user_agent(user_agent)
-            .redirect(redirect_policy(self.allow_insecure_http))
+            // Redirects are followed by the request hook (`redirect.rs`), which keeps the
+            // account headers on the API's origin.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config {
                 setting: "http client",
@@ -221,32 +233,12 @@ impl ClientBuilder {
                 netsuite_restlet: None,
                 limiter: self.rate_limit.map(Limiter::new),
                 retry: self.retry,
+                allow_masked_secrets: false,
+                allow_insecure_http: self.allow_insecure_http,
             }),
         };
         Ok(Client::new_with_client(base_url.as_str(), http, context))
     }
-}
-
-/// Redirects are followed (at most 10) only to `https://`, or to `http://` on a loopback
-/// host or when insecure http was allowed. reqwest itself drops `Authorization` when a
-/// redirect leads to another host.
-fn redirect_policy(allow_insecure_http: bool) -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(move |attempt| {
-        let url = attempt.url();
-        let secure = url.scheme() == "https"
-            || (url.scheme() == "http"
-                && (allow_insecure_http || crate::base_url::is_loopback(url)));
-        let target = url.origin().ascii_serialization();
-        if attempt.previous().len() >= 10 {
-            attempt.error("more than 10 redirects")
-        } else if !secure {
-            attempt.error(format!(
-                "refusing to follow a redirect to {target}: not https"
-            ))
-        } else {
-            attempt.follow()
-        }
-    })
 }
 
 pub(crate) fn checked_header(header: &'static str, value: &str) -> Result<HeaderValue, Error> {

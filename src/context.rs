@@ -24,6 +24,10 @@ pub(crate) struct Shared {
     /// Shared by every clone and every scoped client made from this one.
     pub(crate) limiter: Option<Limiter>,
     pub(crate) retry: RetryPolicy,
+    /// Request bodies holding masked secrets are sent as they are.
+    pub(crate) allow_masked_secrets: bool,
+    /// Redirects to plain `http` off loopback are followed.
+    pub(crate) allow_insecure_http: bool,
 }
 
 impl ClientContext {
@@ -41,6 +45,7 @@ impl fmt::Debug for ClientContext {
             .field("netsuite_restlet", &self.shared.netsuite_restlet)
             .field("limiter", &self.shared.limiter)
             .field("retry", &self.shared.retry)
+            .field("allow_masked_secrets", &self.shared.allow_masked_secrets)
             .finish()
     }
 }

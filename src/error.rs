@@ -120,21 +120,58 @@ pub enum Error {
     },
 
     /// A success answer whose body does not match the spec (wrong types, truncated JSON,
-    /// an HTML page, an empty body).
+    /// an HTML page, an empty body, another content type).
     #[error(
         "{operation}: cannot decode the HTTP {status} answer: {source}; body starts {body_start:?}"
     )]
     Decode {
         /// The operationId.
         operation: &'static str,
-        /// The status of the answer.
+        /// The status of the answer, as received.
         status: StatusCode,
         /// The first characters of the body.
         body_start: String,
-        /// What serde_json reported.
+        /// What is wrong with it.
         #[source]
-        source: serde_json::Error,
+        source: DecodeFailure,
     },
+
+    /// The request body holds a masked secret (`"******"`) as the API answers it on
+    /// reads; sent, it would replace the real credential. Nothing was sent. Set the real
+    /// value, remove the field, or send on purpose through
+    /// [`Client::with_masked_secrets_allowed`](crate::Client::with_masked_secrets_allowed).
+    #[error("{operation}: refusing to send the masked secret at `{field}`; set the real value or remove the field")]
+    MaskedSecret {
+        /// The operationId.
+        operation: &'static str,
+        /// The field, as a JSON pointer into the body (`/http/auth/basic/password`).
+        field: String,
+    },
+
+    /// A redirect was not followed: to plain `http` elsewhere, too many, or one that
+    /// would send a body that cannot be repeated.
+    #[error("{operation}: redirect not followed: {message}")]
+    Redirect {
+        /// The operationId.
+        operation: &'static str,
+        /// Why.
+        message: String,
+    },
+}
+
+/// Why a success answer could not be decoded ([`Error::Decode`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeFailure {
+    /// The body is not the JSON the spec describes (what serde_json reported).
+    #[error(transparent)]
+    Json(std::sync::Arc<serde_json::Error>),
+    /// The answer declares a content type other than JSON.
+    #[error("the answer's content type is {0:?}, not JSON")]
+    ContentType(String),
+    /// A text answer that is not UTF-8.
+    #[error("the text answer is not UTF-8: {0}")]
+    NotUtf8(#[source] std::str::Utf8Error),
 }
 
 impl Error {

@@ -22,9 +22,11 @@ pub const NETSUITE_SCRIPT_ID_HEADER: &str = "Integrator-NetSuite-ScriptId";
 pub const NETSUITE_DEPLOY_ID_HEADER: &str = "Integrator-NetSuite-DeployId";
 
 // The same names as `HeaderName`s (header names are case-insensitive).
-const ASHARE_ID: HeaderName = HeaderName::from_static("integrator-ashareid");
-const NETSUITE_SCRIPT_ID: HeaderName = HeaderName::from_static("integrator-netsuite-scriptid");
-const NETSUITE_DEPLOY_ID: HeaderName = HeaderName::from_static("integrator-netsuite-deployid");
+pub(crate) const ASHARE_ID: HeaderName = HeaderName::from_static("integrator-ashareid");
+pub(crate) const NETSUITE_SCRIPT_ID: HeaderName =
+    HeaderName::from_static("integrator-netsuite-scriptid");
+pub(crate) const NETSUITE_DEPLOY_ID: HeaderName =
+    HeaderName::from_static("integrator-netsuite-deployid");
 
 impl ClientHooks<ClientContext> for &Client {
     async fn exec(
@@ -48,6 +50,15 @@ impl ClientHooks<ClientContext> for &Client {
                 .or_insert_with(|| deploy.clone());
         }
         let operation = operations::by_method_name(info.operation_id);
+        if !shared.allow_masked_secrets {
+            let masked = request
+                .body()
+                .and_then(reqwest::Body::as_bytes)
+                .and_then(crate::secrets::masked_field);
+            if let Some(field) = masked {
+                return Ok(refused_masked_secret(field));
+            }
+        }
         let span = tracing::debug_span!(
             "integrator_io.request",
             operation = operation.map_or(info.operation_id, |op| op.id),
@@ -104,7 +115,8 @@ impl Client {
             // The body is read here only when a broken read could be retried; otherwise
             // the caller reads it once, as it decodes.
             let read_now = spare.is_some() && shared.retry.retries_broken(&method, attempt);
-            let result = match self.client().execute(this).await {
+            let sent = crate::redirect::send(self.client(), this, shared.allow_insecure_http);
+            let result = match sent.await {
                 Ok(response) if read_now => read_body(response).await,
                 other => other,
             };
@@ -178,6 +190,17 @@ async fn read_body(mut response: reqwest::Response) -> reqwest::Result<reqwest::
         read.extensions_mut().extend(extensions);
     }
     Ok(reqwest::Response::from(read))
+}
+
+/// The answer the hook gives in place of a request it refused to send: marked, so that
+/// the error conversion reports [`Error::MaskedSecret`](crate::Error::MaskedSecret).
+fn refused_masked_secret(field: String) -> reqwest::Response {
+    let mut refused = http::Response::new(bytes::Bytes::new());
+    *refused.status_mut() = StatusCode::BAD_REQUEST;
+    refused
+        .extensions_mut()
+        .insert(crate::response::MaskedSecret(field));
+    reqwest::Response::from(refused)
 }
 
 /// A `204 No Content` on a list, answered as `200` with the body `[]`.

@@ -16,19 +16,21 @@ mod nullable;
 mod operation;
 pub mod paging;
 mod rate_limit;
+mod redirect;
 mod region;
 mod request_checks;
 mod response;
 mod retry;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+mod secrets;
 mod token;
 
 pub use client_builder::{
     ClientBuilder, DEFAULT_USER_AGENT, ENV_ASHARE_ID, ENV_BASE_URL, ENV_REGION, ENV_TOKEN,
 };
 pub use context::ClientContext;
-pub use error::{ApiError, Error, ErrorDetail};
+pub use error::{ApiError, DecodeFailure, Error, ErrorDetail};
 #[doc(hidden)]
 pub use generated::__contract;
 /// The operation builders behind each `Client` method (`client.get_export()` returns a

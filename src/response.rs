@@ -1,5 +1,6 @@
 //! Turning the generated code's results into the crate's [`Error`]; decoding error answers.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::TryStreamExt;
@@ -8,8 +9,9 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use crate::error::{ApiError, ErrorDetail};
+use crate::error::{ApiError, DecodeFailure, ErrorDetail};
 use crate::hooks::ReadBody;
+use crate::redirect::Refused;
 use crate::{Error, Operation};
 
 /// How many characters of a body an error shows.
@@ -19,11 +21,15 @@ type Generated<T> = Result<ResponseValue<T>, progenitor_client::Error<()>>;
 
 /// Decodes a JSON answer, as progenitor's `ResponseValue::from_response` does, but from the
 /// bytes the request hook already read when it has them; the headers move, not copied.
+///
+/// A body that does not decode comes back as progenitor's `UnexpectedResponse`, rebuilt
+/// around the bytes with the serde error attached ([`Undecodable`]), so that
+/// [`finish`] reports the status actually received.
 pub(crate) async fn from_read_body<T: DeserializeOwned, E>(
     mut response: reqwest::Response,
 ) -> Result<ResponseValue<T>, progenitor_client::Error<E>> {
     let status = response.status();
-    let headers = std::mem::take(response.headers_mut());
+    let mut headers = std::mem::take(response.headers_mut());
     let body = match response.extensions_mut().remove::<ReadBody>() {
         Some(ReadBody(body)) => body,
         None => response
@@ -33,9 +39,28 @@ pub(crate) async fn from_read_body<T: DeserializeOwned, E>(
     };
     match serde_json::from_slice(&body) {
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
-        Err(e) => Err(progenitor_client::Error::InvalidResponsePayload(body, e)),
+        Err(e) => {
+            let mut undecodable = http::Response::new(body);
+            *undecodable.status_mut() = status;
+            std::mem::swap(undecodable.headers_mut(), &mut headers);
+            undecodable
+                .extensions_mut()
+                .insert(Undecodable(Arc::new(e)));
+            Err(progenitor_client::Error::UnexpectedResponse(
+                reqwest::Response::from(undecodable),
+            ))
+        }
     }
 }
+
+/// The serde error of a success answer that did not decode (see [`from_read_body`]).
+#[derive(Clone)]
+struct Undecodable(Arc<serde_json::Error>);
+
+/// A request the hook refused to send because its body holds a masked secret at this
+/// JSON pointer; the hook answers in its place, marked with this.
+#[derive(Clone, Debug)]
+pub(crate) struct MaskedSecret(pub(crate) String);
 
 /// Finishes a JSON (or empty) operation.
 pub(crate) async fn finish<T>(
@@ -48,9 +73,7 @@ pub(crate) async fn finish<T>(
                 operation: op.id,
                 status: value.status(),
                 body_start: String::new(),
-                source: <serde_json::Error as serde::de::Error>::custom(format!(
-                    "the answer's content type is {kind:?}, not JSON"
-                )),
+                source: DecodeFailure::ContentType(kind),
             }),
             None => Ok(value),
         },
@@ -98,7 +121,7 @@ pub(crate) async fn finish_text(
         operation: op.id,
         status,
         body_start: body_start(e.as_bytes()),
-        source: <serde_json::Error as serde::de::Error>::custom("the text answer is not UTF-8"),
+        source: DecodeFailure::NotUtf8(e.utf8_error()),
     })?;
     Ok(ResponseValue::new(text, status, headers))
 }
@@ -116,18 +139,42 @@ async fn convert(op: &'static Operation, error: progenitor_client::Error<()>) ->
             operation: op.id,
             source,
         },
+        // Not produced by this crate's decoding (`from_read_body`); kept for completeness.
         E::InvalidResponsePayload(bytes, source) => Error::Decode {
             operation: op.id,
             status: StatusCode::from_u16(op.success_status).unwrap_or(StatusCode::OK),
             body_start: body_start(&bytes),
-            source,
+            source: DecodeFailure::Json(Arc::new(source)),
         },
         E::ErrorResponse(value) => {
             let status = value.status();
             let headers = value.headers().clone();
             from_status(op, status, &headers, &[])
         }
-        E::UnexpectedResponse(response) => {
+        E::UnexpectedResponse(mut response) => {
+            let extensions = response.extensions_mut();
+            if let Some(MaskedSecret(field)) = extensions.remove::<MaskedSecret>() {
+                return Error::MaskedSecret {
+                    operation: op.id,
+                    field,
+                };
+            }
+            if let Some(Refused(message)) = extensions.remove::<Refused>() {
+                return Error::Redirect {
+                    operation: op.id,
+                    message,
+                };
+            }
+            if let Some(Undecodable(source)) = extensions.remove::<Undecodable>() {
+                let status = response.status();
+                let body = response.bytes().await.unwrap_or_default();
+                return Error::Decode {
+                    operation: op.id,
+                    status,
+                    body_start: body_start(&body),
+                    source: DecodeFailure::Json(source),
+                };
+            }
             let status = response.status();
             let headers = response.headers().clone();
             match response.bytes().await {

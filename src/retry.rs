@@ -3,7 +3,8 @@
 //! - `429`: wait `Retry-After` (whole seconds), then send again, whatever the method:
 //!   the API did not process the request.
 //! - `502`, `503`, `504`, timeouts and broken connections: exponential backoff with
-//!   jitter, for `GET`, `PUT` and `DELETE` only.
+//!   equal jitter (a random wait between half and all of the backoff), for `GET`, `PUT`
+//!   and `DELETE` only.
 //! - A `POST` (a create, a run) is sent again only when it provably was not processed:
 //!   a `429`, or a connection that could not be opened. A create is never duplicated.
 //! - Bounded by attempts and by total time; every retry is a `tracing` event.
@@ -135,7 +136,13 @@ impl RetryPolicy {
             }
             Outcome::Broken => return None,
         };
-        (elapsed + wait <= self.max_elapsed).then_some((wait, reason))
+        // Checked: a server may send any `Retry-After`, and a wait the clock cannot
+        // represent is not waited for.
+        let fits = elapsed
+            .checked_add(wait)
+            .is_some_and(|total| total <= self.max_elapsed)
+            && std::time::Instant::now().checked_add(wait).is_some();
+        fits.then_some((wait, reason))
     }
 
     /// Whether a connection that breaks during `method`'s attempt `attempt` could be
@@ -144,14 +151,17 @@ impl RetryPolicy {
         attempt < self.max_attempts && idempotent(method)
     }
 
-    /// Exponential backoff with full jitter: a random wait up to `initial * 2^(n-1)`,
-    /// capped at `max_backoff`.
+    /// Exponential backoff with "equal jitter": a random wait between half and all of
+    /// `initial * 2^(n-1)`, capped at `max_backoff`. Never panics, whatever the settings.
     fn backoff(&self, attempt: u32) -> Duration {
         let ceiling = self
             .initial_backoff
-            .saturating_mul(1u32 << (attempt - 1).min(20))
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(20))
             .min(self.max_backoff);
-        ceiling.mul_f64(0.5 + fastrand::f64() * 0.5)
+        let half = ceiling / 2;
+        half.saturating_add(
+            Duration::try_from_secs_f64(half.as_secs_f64() * fastrand::f64()).unwrap_or(half),
+        )
     }
 }
 
@@ -273,6 +283,27 @@ mod tests {
                 Duration::ZERO
             )
             .is_none());
+    }
+
+    #[test]
+    fn no_setting_or_retry_after_overflows() {
+        let permissive = RetryPolicy::default()
+            .max_attempts(u32::MAX)
+            .initial_backoff(Duration::MAX)
+            .max_backoff(Duration::MAX)
+            .max_elapsed(Duration::MAX)
+            .max_retry_after(Duration::MAX);
+        let huge = Duration::from_secs(u64::MAX);
+        for attempt in [1, 2, 33, u32::MAX - 1] {
+            let limited = Outcome::Status(StatusCode::TOO_MANY_REQUESTS, Some(huge));
+            assert!(permissive
+                .decide(&Method::GET, limited, attempt, Duration::from_secs(5))
+                .is_none());
+            // The backoff itself is capped at what the clock can hold, not a panic.
+            let _ = permissive.decide(&Method::GET, Outcome::Broken, attempt, huge);
+            let _ = permissive.backoff(attempt);
+        }
+        assert!(RetryPolicy::default().backoff(0) <= Duration::from_millis(200));
     }
 
     #[test]

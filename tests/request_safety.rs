@@ -416,3 +416,85 @@ async fn scoped_clients_add_the_share_and_netsuite_headers_to_every_request() {
         Err(Error::InvalidHeader { .. })
     ));
 }
+
+#[tokio::test]
+async fn a_masked_secret_read_from_the_api_is_never_written_back() {
+    // A connection as the API answers it: its credentials masked.
+    let read = json!({
+        "_id": "5a6b7c8d9e0f1a2b3c4d5e6f",
+        "type": "http",
+        "name": "Shop",
+        "http": {
+            "baseURI": "https://shop.test",
+            "auth": {"type": "basic", "basic": {"username": "u", "password": "******"}},
+            "encrypted": {"apiKey": "•••••"},
+        },
+    });
+    let server = CaptureServer::always(Reply::json(200, &read)).await;
+    let client = server.client();
+    let connection = client
+        .get_connection()
+        .id("5a6b7c8d9e0f1a2b3c4d5e6f")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let err = client
+        .update_connection()
+        .id("5a6b7c8d9e0f1a2b3c4d5e6f")
+        .body(connection.clone())
+        .send()
+        .await
+        .unwrap_err();
+    match &err {
+        Error::MaskedSecret { operation, field } => {
+            assert_eq!(*operation, "updateConnection");
+            assert_eq!(field, "/http/auth/basic/password");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        err.to_string().contains("/http/auth/basic/password"),
+        "{err}"
+    );
+    // A create (for example a copy into another account) is refused too.
+    let err = client
+        .create_connection()
+        .body(connection.clone())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::MaskedSecret { .. }), "{err:?}");
+    assert_eq!(server.count(), 1, "only the read was sent");
+
+    // With the real secrets set, the write goes out with every other field as read.
+    let mut fixed = serde_json::to_value(&connection).unwrap();
+    fixed["http"]["auth"]["basic"]["password"] = json!("hunter2");
+    fixed["http"]["encrypted"]["apiKey"] = json!("k-123");
+    let fixed: integrator_io::types::Connection = serde_json::from_value(fixed).unwrap();
+    client
+        .update_connection()
+        .id("5a6b7c8d9e0f1a2b3c4d5e6f")
+        .body(fixed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        server.requests()[1].json()["http"]["encrypted"]["apiKey"],
+        json!("k-123")
+    );
+
+    // Sent on purpose, through the explicit opt-in.
+    client
+        .with_masked_secrets_allowed()
+        .update_connection()
+        .id("5a6b7c8d9e0f1a2b3c4d5e6f")
+        .body(connection)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        server.requests()[2].json()["http"]["auth"]["basic"]["password"],
+        json!("******")
+    );
+}

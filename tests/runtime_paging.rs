@@ -18,6 +18,21 @@ fn query(request: &Captured, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
+/// Reads `stream` to its error: the items read before it, and the error. A stream that
+/// ends normally fails the test.
+async fn read_until_error<T>(
+    mut stream: integrator_io::paging::ItemStream<'_, T>,
+) -> (Vec<T>, Error) {
+    let mut read = Vec::new();
+    loop {
+        match stream.try_next().await {
+            Ok(Some(item)) => read.push(item),
+            Ok(None) => panic!("the stream ended normally after {} items", read.len()),
+            Err(e) => return (read, e),
+        }
+    }
+}
+
 fn flows(range: std::ops::Range<usize>) -> Value {
     Value::Array(
         range
@@ -83,20 +98,13 @@ async fn a_repeating_next_link_ends_with_an_error_after_the_items_already_read()
     let server = CaptureServer::start(|request| {
         let skip = query(request, "skip").unwrap_or_default();
         let next = if skip == "2" { "0" } else { "2" };
-        Reply::json(200, &flows(0..2))
+        let first: usize = skip.parse().unwrap_or(0);
+        Reply::json(200, &flows(first..first + 2))
             .with_header("Link", &format!("</v1/flows?skip={next}>; rel=\"next\""))
     })
     .await;
     let client = server.client();
-    let mut stream = client.list_flows().stream();
-    let mut read = 0;
-    let err = loop {
-        match stream.try_next().await {
-            Ok(Some(_)) => read += 1,
-            Ok(None) => panic!("a looping listing ended normally"),
-            Err(e) => break e,
-        }
-    };
+    let (read, err) = read_until_error(client.list_flows().stream()).await;
     assert!(
         matches!(
             err,
@@ -108,7 +116,11 @@ async fn a_repeating_next_link_ends_with_an_error_after_the_items_already_read()
         "{err:?}"
     );
     assert!(err.to_string().contains("loop"), "{err}");
-    assert_eq!(read, 6, "three pages were read before the loop showed");
+    assert_eq!(
+        read.len(),
+        6,
+        "three pages were read before the loop showed"
+    );
     assert_eq!(server.count(), 3);
 }
 
@@ -340,4 +352,303 @@ async fn very_large_pages_stream_through() {
         .await
         .unwrap();
     assert_eq!(count, 40_000);
+}
+
+#[tokio::test]
+async fn every_page_carries_the_first_requests_account_share_header() {
+    // Link paging (exports) and nextPageURL paging (flow errors), with a per-request
+    // `Integrator-AShareId`: every page must come from the same account.
+    let server = CaptureServer::start(|request| {
+        if request.header("integrator-ashareid") != Some("share-7") {
+            return Reply::json(
+                403,
+                &json!({"errors": [{"code": "missing_header", "message": "no share"}]}),
+            );
+        }
+        let error = |id: &str| json!({"errorId": id, "code": "c", "message": "m"});
+        match (
+            request.target.contains("/errors"),
+            query(request, "page").as_deref(),
+        ) {
+            (true, None) => Reply::json(
+                200,
+                &json!({"errors": [error("a")], "nextPageURL": "/v1/flows/f/s/errors?page=2"}),
+            ),
+            (true, _) => Reply::json(200, &json!({"errors": [error("b")]})),
+            (false, None) => Reply::json(200, &flows(0..2))
+                .with_header("Link", "</v1/exports?page=2>; rel=\"next\""),
+            (false, _) => Reply::json(200, &flows(2..3)),
+        }
+    })
+    .await;
+    let client = server.client();
+    let exports = client
+        .list_exports()
+        .integrator_a_share_id("share-7")
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(exports.len(), 3);
+    let errors = client
+        .list_flow_errors()
+        .flow_id("f")
+        .step_id("s")
+        .integrator_a_share_id("share-7")
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(errors.len(), 2);
+    let sent = server.requests();
+    assert_eq!(sent.len(), 4);
+    for request in &sent {
+        assert_eq!(
+            request.header("integrator-ashareid"),
+            Some("share-7"),
+            "{}",
+            request.target
+        );
+    }
+}
+
+#[tokio::test]
+async fn list_futures_can_be_spawned() {
+    let server = CaptureServer::always(Reply::json(200, &flows(0..2))).await;
+    let client = server.client();
+    let flows = tokio::spawn(async move { client.list_flows().collect_all().await })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(flows.len(), 2);
+}
+
+#[tokio::test]
+async fn a_link_to_the_api_host_is_followed_on_the_configured_base_url() {
+    // A proxy or mock base URL; the API writes absolute links to its own host.
+    let server = CaptureServer::start(|request| match query(request, "skip").as_deref() {
+        None => Reply::json(200, &flows(0..2)).with_header(
+            "Link",
+            "<https://api.integrator.io/v1/flows?skip=2&limit=2>; rel=\"next\"",
+        ),
+        Some("2") => Reply::json(200, &flows(2..4)).with_header(
+            "Link",
+            "<https://api.eu.integrator.io/v1/flows?skip=4&limit=2>; rel=\"next\"",
+        ),
+        _ => Reply::json(200, &flows(4..5)),
+    })
+    .await;
+    let all = server.client().list_flows().collect_all().await.unwrap();
+    assert_eq!(all.len(), 5);
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(
+        targets,
+        [
+            "/v1/flows",
+            "/v1/flows?skip=2&limit=2",
+            "/v1/flows?skip=4&limit=2"
+        ]
+    );
+    // Another host, or the API's host outside /v1, is still refused.
+    for link in [
+        "https://api.integrator.io.evil.test/v1/flows?skip=2",
+        "https://api.integrator.io/v2/flows?skip=2",
+        "http://api.integrator.io/v1/flows?skip=2",
+    ] {
+        let server = CaptureServer::start(move |_| {
+            Reply::json(200, &flows(0..1)).with_header("Link", &format!("<{link}>; rel=\"next\""))
+        })
+        .await;
+        let err = server
+            .client()
+            .list_flows()
+            .collect_all()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Paging { message, .. } if message.contains("not following")),
+            "{link}: {err:?}"
+        );
+        assert_eq!(server.count(), 1);
+    }
+}
+
+#[tokio::test]
+async fn the_same_page_under_ever_new_links_ends_with_an_error() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = calls.clone();
+    let server = CaptureServer::start(move |_| {
+        let n = seen.fetch_add(1, Ordering::SeqCst);
+        Reply::json(200, &flows(0..2))
+            .with_header("Link", &format!("</v1/flows?skip={}>; rel=\"next\"", n + 1))
+    })
+    .await;
+    let err = server
+        .client()
+        .list_flows()
+        .collect_all()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Paging { message, .. } if message.contains("same page")),
+        "{err:?}"
+    );
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn a_cycling_virtual_export_state_ends_with_an_error() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = calls.clone();
+    let server = CaptureServer::start(move |_| {
+        let n = seen.fetch_add(1, Ordering::SeqCst);
+        Reply::json(200, &json!({
+            "data": [n],
+            "pagedExportState": {"searchId": "s", "pageIndex": n % 2, "done": false, "issuedAt": n}
+        }))
+    })
+    .await;
+    let client = server.client();
+    let export: integrator_io::types::Export = serde_json::from_value(json!({})).unwrap();
+    let (read, err) =
+        read_until_error(client.virtual_export_records("5f0000000000000000000003", export)).await;
+    assert!(
+        matches!(
+            err,
+            Error::Paging {
+                operation: "runPagedVirtualExport",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        read,
+        [json!(0), json!(1)],
+        "the pages before the cycle are read"
+    );
+    assert_eq!(server.count(), 3);
+}
+
+/// A jobs server: `all` newest first, pages of `page` honouring `createdAt_lte` and
+/// `skip` as the switches say.
+fn jobs_server_reply(
+    all: &[Value],
+    request: &Captured,
+    page: usize,
+    honour_lte: bool,
+    honour_skip: bool,
+) -> Reply {
+    let before = query(request, "createdAt_lte")
+        .filter(|_| honour_lte)
+        .map(|t| chrono::DateTime::parse_from_rfc3339(&t).unwrap());
+    let skip = query(request, "skip")
+        .filter(|_| honour_skip)
+        .map_or(0, |s| s.parse().unwrap());
+    let items: Vec<Value> = all
+        .iter()
+        .filter(|j| {
+            let at =
+                chrono::DateTime::parse_from_rfc3339(j["createdAt"].as_str().unwrap()).unwrap();
+            before.is_none_or(|b| at <= b)
+        })
+        .skip(skip)
+        .take(page)
+        .cloned()
+        .collect();
+    Reply::json(200, &Value::Array(items))
+}
+
+#[tokio::test]
+async fn jobs_sharing_one_instant_beyond_a_page_are_all_read() {
+    // 8 jobs: five share one instant, more than a page of 3.
+    let mut all = vec![job(7, "2024-01-01T00:00:09.000Z")];
+    all.extend((2..7).rev().map(|i| job(i, "2024-01-01T00:00:05.000Z")));
+    all.extend([
+        job(1, "2024-01-01T00:00:02.000Z"),
+        job(0, "2024-01-01T00:00:01.000Z"),
+    ]);
+    let jobs = all.clone();
+    let server =
+        CaptureServer::start(move |request| jobs_server_reply(&jobs, request, 3, true, true)).await;
+    let got = server
+        .client()
+        .list_jobs()
+        .limit(3)
+        .collect_all()
+        .await
+        .unwrap();
+    let ids: Vec<String> = got.iter().map(|j| j.id.value().cloned().unwrap()).collect();
+    let expected: Vec<String> = all
+        .iter()
+        .map(|j| j["_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, expected, "every job once, newest first");
+}
+
+#[tokio::test]
+async fn jobs_past_what_the_server_lets_the_cursor_reach_end_with_an_error() {
+    let mut all: Vec<Value> = (2..7)
+        .rev()
+        .map(|i| job(i, "2024-01-01T00:00:05.000Z"))
+        .collect();
+    all.push(job(0, "2024-01-01T00:00:01.000Z"));
+    // The server ignores `skip`: the jobs past the first page at that instant are
+    // unreachable by time, which must be said, not dropped.
+    let jobs = all.clone();
+    let server =
+        CaptureServer::start(move |request| jobs_server_reply(&jobs, request, 3, true, false))
+            .await;
+    let client = server.client();
+    let (read, err) = read_until_error(client.list_jobs().limit(3).stream()).await;
+    assert_eq!(read.len(), 3);
+    assert!(
+        matches!(&err, Error::Paging { message, .. } if message.contains("share createdAt")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_jobs_server_that_ignores_the_time_cursor_ends_with_an_error() {
+    let all: Vec<Value> = (0..7)
+        .rev()
+        .map(|i| job(i, &format!("2024-01-01T00:00:0{i}.000Z")))
+        .collect();
+    let jobs = all.clone();
+    let server =
+        CaptureServer::start(move |request| jobs_server_reply(&jobs, request, 3, false, false))
+            .await;
+    let client = server.client();
+    let (read, err) = read_until_error(client.list_jobs().stream()).await;
+    assert_eq!(read.len(), 3, "each job once");
+    assert!(
+        matches!(&err, Error::Paging { message, .. } if message.contains("ignored the time cursor")),
+        "{err:?}"
+    );
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn an_undecodable_page_reports_the_status_received() {
+    let server = CaptureServer::start(|request| match query(request, "skip").as_deref() {
+        None => {
+            Reply::json(200, &flows(0..1)).with_header("Link", "</v1/flows?skip=1>; rel=\"next\"")
+        }
+        _ => Reply::raw(203, "application/json", "{\"not\": \"a list\"}"),
+    })
+    .await;
+    let err = server
+        .client()
+        .list_flows()
+        .collect_all()
+        .await
+        .unwrap_err();
+    match err {
+        Error::Decode {
+            status,
+            source: integrator_io::DecodeFailure::Json(_),
+            ..
+        } => {
+            assert_eq!(status.as_u16(), 203)
+        }
+        other => panic!("{other:?}"),
+    }
 }

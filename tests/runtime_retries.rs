@@ -275,3 +275,93 @@ async fn retries_can_be_switched_off_per_client_and_per_call() {
     client.get_export().id(ID).send().await.unwrap();
     assert_eq!(server.count(), 2);
 }
+
+#[tokio::test]
+async fn no_retry_after_a_server_sends_panics_the_client() {
+    // With a policy that would wait for anything: the wait cannot be represented, so
+    // the 429 is returned instead of overflowing a clock.
+    for seconds in ["18446744073709551615", "9223372036854775807"] {
+        let server = scripted(vec![rate_limited(seconds), export()]).await;
+        let client = server.client_with(|b| {
+            b.retry(
+                RetryPolicy::default()
+                    .max_retry_after(Duration::MAX)
+                    .max_elapsed(Duration::MAX)
+                    .max_backoff(Duration::MAX),
+            )
+        });
+        let err = client.get_export().id(ID).send().await.unwrap_err();
+        assert!(
+            matches!(err, Error::RateLimited { .. }),
+            "{seconds}: {err:?}"
+        );
+        assert_eq!(server.count(), 1);
+    }
+}
+
+/// A loopback address whose connections never open: a listener with a backlog of one
+/// whose queue is full, so that further connection attempts hang unanswered.
+async fn unanswered_address() -> (
+    std::net::SocketAddr,
+    Vec<tokio::net::TcpStream>,
+    tokio::net::TcpListener,
+) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let address = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..64 {
+        match tokio::time::timeout(
+            Duration::from_millis(200),
+            tokio::net::TcpStream::connect(address),
+        )
+        .await
+        {
+            Ok(Ok(stream)) => held.push(stream),
+            Ok(Err(e)) => panic!("connecting to fill the backlog failed: {e}"),
+            Err(_) => return (address, held, listener),
+        }
+    }
+    panic!("the listen backlog never filled up");
+}
+
+#[tokio::test]
+async fn a_create_is_retried_when_connecting_times_out_even_with_equal_timeouts() {
+    let (address, _held, _listener) = unanswered_address().await;
+    let timeout = Duration::from_millis(300);
+    let client = integrator_io::Client::builder()
+        .token("t")
+        .base_url(format!("http://{address}/v1"))
+        .connect_timeout(timeout)
+        .timeout(timeout)
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(3)
+                .initial_backoff(Duration::from_millis(10))
+                .max_backoff(Duration::from_millis(10)),
+        )
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client
+        .create_export()
+        .body(integrator_io::types::Export::default())
+        .send()
+        .await
+        .unwrap_err();
+    let elapsed = started.elapsed();
+    let Error::Transport { source, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        source.is_connect(),
+        "a connect failure, not a timed-out attempt: {err:?}"
+    );
+    // Three attempts of about 270 ms each (the connect timeout is kept below the
+    // attempt's); one attempt alone would take 300 ms.
+    assert!(
+        elapsed >= Duration::from_millis(700),
+        "the POST was retried ({elapsed:?})"
+    );
+}

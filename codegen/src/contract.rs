@@ -42,6 +42,11 @@ struct Page {
     /// The item has a `created_at` field and the operation a `createdAt_lte` filter: it
     /// pages back in time when the answer carries no `Link`.
     by_time: bool,
+    /// The operation has a `skip` parameter (to page past items that share an instant).
+    skip: bool,
+    /// The header parameters (wire name, builder field, required), which every later
+    /// page carries as the first did.
+    headers: Vec<(String, syn::Ident, bool)>,
 }
 
 /// The fields of every struct in a module, by struct name.
@@ -166,10 +171,17 @@ fn page_of(op: &Operation, value: &Type, types: &StructFields) -> Option<Page> {
         .params_in("query")
         .any(|p| p.name == crate::spec::CREATED_AT_LTE)
         && item_has_created_at(&item, types);
+    let skip = op.params_in("query").any(|p| p.name == "skip");
+    let headers = op
+        .params_in("header")
+        .map(|p| (p.name.clone(), format_ident!("{}", p.rust_name), p.required))
+        .collect();
     Some(Page {
         item,
         object_field,
         by_time,
+        skip,
+        headers,
     })
 }
 
@@ -329,12 +341,40 @@ pub(crate) fn list_request_impls(contracts: &[Contract]) -> TokenStream {
             },
         };
         let by_time = page.by_time.then(|| {
+            let skip = if page.skip {
+                quote!(::std::option::Option::Some(self.created_at_lte(created_at).skip(skip)))
+            } else {
+                quote!((skip == 0).then(|| self.created_at_lte(created_at)))
+            };
             quote! {
-                fn before(self, created_at: ::chrono::DateTime<::chrono::offset::Utc>) -> ::std::option::Option<Self> {
-                    ::std::option::Option::Some(self.created_at_lte(created_at))
+                fn before(self, created_at: ::chrono::DateTime<::chrono::offset::Utc>, skip: u64) -> ::std::option::Option<Self> {
+                    #skip
                 }
                 fn created_at(item: &Self::Item) -> ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>> {
                     item.created_at.value().copied()
+                }
+            }
+        });
+        let header_inserts = page.headers.iter().map(|(wire, field, required)| {
+            let pattern = if *required {
+                quote!(::std::result::Result::Ok(value))
+            } else {
+                quote!(::std::result::Result::Ok(::std::option::Option::Some(value)))
+            };
+            quote! {
+                if let #pattern = &self.#field {
+                    if let ::std::result::Result::Ok(value) = ::reqwest::header::HeaderValue::try_from(value.to_string()) {
+                        headers.insert(#wire, value);
+                    }
+                }
+            }
+        });
+        let headers = (!page.headers.is_empty()).then(|| {
+            quote! {
+                fn headers(&self) -> ::reqwest::header::HeaderMap {
+                    let mut headers = ::reqwest::header::HeaderMap::new();
+                    #(#header_inserts)*
+                    headers
                 }
             }
         });
@@ -351,8 +391,8 @@ pub(crate) fn list_request_impls(contracts: &[Contract]) -> TokenStream {
                     crate::paging::stream(self)
                 }
                 /// Every item, from every page, in one `Vec` (see [`Self::stream`]).
-                pub async fn collect_all(self) -> ::std::result::Result<::std::vec::Vec<#item>, crate::Error> {
-                    crate::paging::collect_all(self).await
+                pub fn collect_all(self) -> crate::paging::CollectAll<'a, #item> {
+                    crate::paging::collect_all(self)
                 }
             }
             impl<'a> crate::paging::ListRequest<'a> for #builder<'a> {
@@ -366,9 +406,40 @@ pub(crate) fn list_request_impls(contracts: &[Contract]) -> TokenStream {
                     ::std::boxed::Box::pin(self.send())
                 }
                 #into_items
+                #headers
                 #by_time
             }
         })
     });
     quote!(#(#impls)*)
+}
+
+/// A unit test (compiled only for the crate's own tests) that every future and stream
+/// the operations return is `Send`: a compile-time check over every operation.
+pub(crate) fn send_check(contracts: &[Contract]) -> TokenStream {
+    let sends = contracts.iter().map(|c| {
+        let method = format_ident!("{}", c.rust_name);
+        let listing = c.page.as_ref().map(|_| {
+            quote! {
+                is_send(client.#method().stream());
+                is_send(client.#method().collect_all());
+            }
+        });
+        quote! {
+            is_send(client.#method().send());
+            #listing
+        }
+    });
+    quote! {
+        #[cfg(test)]
+        mod send_futures {
+            fn is_send<T: Send>(_: T) {}
+
+            #[test]
+            fn every_future_and_stream_of_the_operations_is_send() {
+                let client = crate::Client::builder().token("t").build().unwrap();
+                #(#sends)*
+            }
+        }
+    }
 }

@@ -21,7 +21,9 @@ use syn::{
     ItemStruct, PathArguments, Stmt, Type,
 };
 
-use crate::contract::{contract_module, list_request_impls, struct_fields, Contract, StructFields};
+use crate::contract::{
+    contract_module, list_request_impls, send_check, struct_fields, Contract, StructFields,
+};
 use crate::spec::{Body, Operation};
 
 /// Applies every rewrite to progenitor's output.
@@ -47,6 +49,8 @@ pub fn rewrite(
     let contract: File =
         syn::parse2(contract_module(&contracts)).map_err(|e| format!("contract table: {e}"))?;
     file.items.extend(contract.items);
+    let send: File = syn::parse2(send_check(&contracts)).map_err(|e| format!("send check: {e}"))?;
+    file.items.extend(send.items);
     Ok(())
 }
 

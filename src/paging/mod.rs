@@ -12,8 +12,16 @@
 //! - paged virtual exports send `pagedExportState` back until `done`
 //!   ([`Client::virtual_export_pages`]).
 //!
-//! A next link that repeats, or that points at another host, ends the stream with
-//! [`Error::Paging`] instead of looping or handing the token to another server.
+//! Every later page carries the headers of the first request (`Integrator-AShareId`,
+//! the NetSuite proxy headers), so a listing never drifts into another account.
+//!
+//! A pager that stops making progress ends with [`Error::Paging`] after the items
+//! already read, whatever the server does: a next link seen before (a loop), the same
+//! page answered again, a paged-export state seen before, a jobs page newer than the
+//! time cursor asked for, or jobs sharing one `createdAt` beyond what `skip` reaches.
+//! A next link to another host is refused, so the token never goes there; one to the
+//! API's own region host, while the client is configured with another base URL (a
+//! proxy, a mock), is followed on the configured base URL.
 //!
 //! ```
 //! use futures::TryStreamExt;
@@ -36,12 +44,13 @@ use std::future::Future;
 use std::pin::Pin;
 
 use chrono::{DateTime, Utc};
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::{Client, Error, Operation, ResponseValue};
 
-pub use items::{collect_all, stream, ItemStream};
+pub use items::{collect_all, stream, CollectAll, ItemStream};
 pub use virtual_export::VirtualExportPages;
 
 /// The future of one page's answer.
@@ -64,10 +73,14 @@ pub trait ListRequest<'a>: Clone + Send + Sized + 'a {
     fn send_page(self) -> PageFuture<'a, Self::Page>;
     /// Splits a page into its items and the `nextPageURL` its body carries, if any.
     fn into_items(page: Self::Page) -> (Vec<Self::Item>, Option<String>);
-    /// The same request asking for items created at or before `created_at`, for
-    /// listings that page by time; `None` for the others.
-    fn before(self, created_at: DateTime<Utc>) -> Option<Self> {
-        let _ = created_at;
+    /// The header parameters set on the request, which every later page carries too.
+    fn headers(&self) -> HeaderMap {
+        HeaderMap::new()
+    }
+    /// The same request asking for items created at or before `created_at`, skipping
+    /// the first `skip`, for listings that page by time; `None` for the others.
+    fn before(self, created_at: DateTime<Utc>, skip: u64) -> Option<Self> {
+        let _ = (created_at, skip);
         None
     }
     /// When an item was created, for listings that page by time.

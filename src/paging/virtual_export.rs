@@ -1,6 +1,8 @@
 //! Paged virtual exports: `POST /connections/{id}/export/pages`, sending the answer's
 //! `pagedExportState` back with the same export until it says `done`.
 
+use std::collections::HashSet;
+
 use futures::TryStreamExt;
 
 use super::ItemStream;
@@ -13,6 +15,17 @@ pub type VirtualExportPages<'a> = ItemStream<'a, PagedVirtualExportResult>;
 struct Cursor {
     state: Option<PagedExportState>,
     done: bool,
+    /// The position of every state answered so far: one seen again means a cycle.
+    seen: HashSet<String>,
+}
+
+/// Where a state points: its search and page index, or the whole state when it has
+/// neither.
+fn position(state: &PagedExportState) -> String {
+    if state.search_id.is_absent() && state.page_index.is_absent() {
+        return serde_json::to_string(state).unwrap_or_default();
+    }
+    serde_json::to_string(&(&state.search_id, &state.page_index)).unwrap_or_default()
 }
 
 impl Client {
@@ -20,8 +33,9 @@ impl Client {
     /// each page's `pagedExportState` is sent back unchanged with the same export until
     /// the state says `done` (or the answer carries none). One page is held at a time.
     ///
-    /// A state that does not move on (the same search and page index twice) ends the
-    /// stream with [`Error::Paging`].
+    /// A state that does not move on (a search and page index answered before, as in a
+    /// cycle 0, 1, 0, 1, …) ends the stream with [`Error::Paging`] after the pages
+    /// already read.
     ///
     /// ```
     /// use futures::TryStreamExt;
@@ -41,8 +55,9 @@ impl Client {
         let cursor = Cursor {
             state: None,
             done: false,
+            seen: HashSet::new(),
         };
-        Box::pin(futures::stream::try_unfold(cursor, move |cursor| {
+        Box::pin(futures::stream::try_unfold(cursor, move |mut cursor| {
             let export = export.clone();
             async move {
                 if cursor.done {
@@ -64,19 +79,22 @@ impl Client {
                     .await?
                     .into_inner();
                 let next = page.paged_export_state.value().cloned();
-                if let (Some(old), Some(new)) = (&cursor.state, &next) {
-                    if old.search_id == new.search_id && old.page_index == new.page_index {
+                let done = next.as_ref().is_none_or(|s| s.done.value() == Some(&true));
+                if let (Some(new), false) = (&next, done) {
+                    if !cursor.seen.insert(position(new)) {
                         return Err(Error::Paging {
                             operation: operations::RUN_PAGED_VIRTUAL_EXPORT.id,
                             message: format!(
-                                "the export state did not move on (page index {:?})",
+                                "the export state came back to a position it had before \
+                                 (page index {:?}): it does not move on",
                                 new.page_index.value()
                             ),
                         });
                     }
                 }
-                let done = next.as_ref().is_none_or(|s| s.done.value() == Some(&true));
-                Ok(Some((page, Cursor { state: next, done })))
+                cursor.state = next;
+                cursor.done = done;
+                Ok(Some((page, cursor)))
             }
         }))
     }
