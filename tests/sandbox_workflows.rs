@@ -849,3 +849,189 @@ async fn measure_paging_200k_items_and_records() {
         requests as f64 / took.as_secs_f64()
     );
 }
+
+/// Every document of a collection, read raw (at most one page of 1000).
+async fn all(raw: &Raw, collection: &str) -> Vec<Value> {
+    let answer = raw.get(&format!("/{collection}?limit=1000")).await;
+    match answer.status {
+        204 => Vec::new(),
+        200 => answer.json().as_array().cloned().unwrap_or_default(),
+        other => panic!("GET /{collection}: HTTP {other} {}", answer.text()),
+    }
+}
+
+fn id_of(doc: &Value) -> String {
+    doc["_id"].as_str().expect("an _id").to_string()
+}
+
+#[tokio::test]
+async fn secrets_are_stored_but_every_answer_masks_them() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let raw = Raw::new(&sandbox);
+    let mask = json!("******");
+    let connection = json!({
+        "type": "http",
+        "name": "Secret API",
+        "http": {
+            "baseURI": "https://api.example.com",
+            "auth": {
+                "type": "token",
+                "basic": {"username": "svc", "password": "hunter2"},
+                "token": {"token": "tok-123", "location": "header", "refreshToken": "ref-456"},
+                "oauth": {"clientSecret": "cs-789"},
+            },
+            "clientCertificates": {"cert": "-----BEGIN CERT-----", "key": "pk", "passphrase": "pp"},
+            "encrypted": {"apiKey": "k-1", "signingSecret": "s-2"},
+            "encryptedFields": [{"id": "apiKey"}],
+            "unencrypted": {"region": "us"},
+        },
+        "rest": {"bearerToken": "bt-1", "tokenLocation": "header", "authType": "token"},
+    });
+    let check_connection = |what: &str, doc: &Value| {
+        let at = |p: &str| doc.pointer(p).cloned().unwrap_or(Value::Null);
+        for secret in [
+            "/http/auth/basic/password",
+            "/http/auth/token/token",
+            "/http/auth/token/refreshToken",
+            "/http/auth/oauth/clientSecret",
+            "/http/clientCertificates/key",
+            "/http/clientCertificates/passphrase",
+            "/http/encrypted",
+            "/rest/bearerToken",
+        ] {
+            assert_eq!(at(secret), mask, "{what}: {secret} in {doc}");
+        }
+        for kept in [
+            "/http/auth/basic/username",
+            "/http/auth/token/location",
+            "/http/clientCertificates/cert",
+            "/http/unencrypted/region",
+            "/http/encryptedFields/0/id",
+            "/rest/tokenLocation",
+            "/name",
+        ] {
+            assert_eq!(
+                at(kept),
+                connection.pointer(kept).cloned().unwrap_or(Value::Null),
+                "{what}: {kept}"
+            );
+        }
+        let text = doc.to_string();
+        for real in [
+            "hunter2", "tok-123", "ref-456", "cs-789", "k-1", "s-2", "bt-1",
+        ] {
+            assert!(!text.contains(real), "{what} shows {real}: {text}");
+        }
+    };
+    let created = raw.send("POST", "/connections", Some(&connection)).await;
+    assert_eq!(created.status, 201);
+    let created = created.json();
+    check_connection("create", &created);
+    let id = id_of(&created);
+    let read = raw.get(&format!("/connections/{id}")).await.json();
+    check_connection("get", &read);
+    let listed = all(&raw, "connections").await;
+    check_connection("list", &listed[0]);
+    let audit = raw.get(&format!("/connections/{id}/audit")).await.text();
+    for real in ["hunter2", "tok-123", "k-1", "bt-1"] {
+        assert!(!audit.contains(real), "the audit shows {real}: {audit}");
+    }
+    // The real values are kept: the connection works.
+    let ping = raw.get(&format!("/connections/{id}/ping")).await.json();
+    assert_eq!(ping["code"], 200, "{ping}");
+
+    // A PUT of the real values answers them masked, and keeps them.
+    let mut changed = connection.clone();
+    changed["name"] = json!("renamed");
+    let updated = raw
+        .send("PUT", &format!("/connections/{id}"), Some(&changed))
+        .await;
+    assert_eq!(updated.status, 200);
+    check_connection("update", &{
+        let mut u = updated.json();
+        u["name"] = json!("Secret API");
+        u
+    });
+    assert_eq!(
+        raw.get(&format!("/connections/{id}/ping")).await.json()["code"],
+        200
+    );
+
+    // Writing back what was read stores the mask itself as the credential, as the API
+    // does: the connection no longer authenticates.
+    let put_back = raw
+        .send("PUT", &format!("/connections/{id}"), Some(&read))
+        .await;
+    assert_eq!(put_back.status, 200);
+    let ping = raw.get(&format!("/connections/{id}/ping")).await.json();
+    assert_eq!(ping["code"], 401, "{ping}");
+
+    // iClients and webhook exports.
+    let iclient = raw
+        .send(
+            "POST",
+            "/iclients",
+            Some(&json!({
+                "name": "apps",
+                "provider": "custom_oauth2",
+                "oauth2": {"clientId": "visible", "clientSecret": "ic-1"},
+                "netsuite": {"consumerKey": "ic-2", "consumerSecret": "ic-3"},
+                "amazonmws": {"accessKeyId": "AKIA", "secretKey": "ic-4"},
+                "ebay": {"appId": "app", "certId": "ic-5"},
+            })),
+        )
+        .await
+        .json();
+    let iclient_id = id_of(&iclient);
+    for doc in [
+        iclient.clone(),
+        raw.get(&format!("/iclients/{iclient_id}")).await.json(),
+        all(&raw, "iclients").await[0].clone(),
+    ] {
+        for secret in [
+            "/oauth2/clientSecret",
+            "/netsuite/consumerKey",
+            "/netsuite/consumerSecret",
+            "/amazonmws/secretKey",
+            "/ebay/certId",
+        ] {
+            assert_eq!(doc.pointer(secret), Some(&mask), "{secret}: {doc}");
+        }
+        assert_eq!(doc["oauth2"]["clientId"], "visible");
+        assert_eq!(doc["amazonmws"]["accessKeyId"], "AKIA");
+    }
+    let export = raw
+        .send(
+            "POST",
+            "/exports",
+            Some(&json!({
+                "name": "GitHub events",
+                "type": "webhook",
+                "webhook": {"provider": "github", "key": "wh-1", "token": "wh-2", "verify": "token"},
+                "http": {"key": "not a secret here"},
+            })),
+        )
+        .await
+        .json();
+    let export_id = id_of(&export);
+    let cloned = raw
+        .send(
+            "POST",
+            &format!("/exports/{export_id}/clone"),
+            Some(&json!({})),
+        )
+        .await;
+    assert_eq!(cloned.status, 201);
+    for doc in [
+        export,
+        raw.get(&format!("/exports/{export_id}")).await.json(),
+        all(&raw, "exports").await[0].clone(),
+        cloned.json(),
+    ] {
+        assert_eq!(doc["webhook"]["key"], mask, "{doc}");
+        assert_eq!(doc["webhook"]["token"], mask, "{doc}");
+        assert_eq!(doc["webhook"]["provider"], "github");
+        assert_eq!(doc["webhook"]["verify"], "token");
+        assert_eq!(doc["http"]["key"], "not a secret here");
+    }
+}

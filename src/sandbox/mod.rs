@@ -40,6 +40,7 @@ mod reply;
 mod resource_extras;
 mod resources;
 mod router;
+mod secrets;
 mod seed;
 mod server;
 mod state_keys;

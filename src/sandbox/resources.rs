@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use super::dispatch::Call;
 use super::paging::{self, Page};
 use super::reply::Reply;
+use super::secrets;
 use super::store::{singular, Change};
 
 /// `Export`, `Flow`, ... for messages.
@@ -18,6 +19,11 @@ fn what(collection: &str) -> String {
     }
 }
 
+/// A stored document as answered: its secrets masked.
+fn answer_doc(status: u16, collection: &str, doc: &Value) -> Reply {
+    Reply::json(status, &secrets::masked(collection, doc))
+}
+
 /// `GET /{collection}`: one page, oldest first.
 pub(crate) fn list(call: &Call<'_>, collection: &str) -> Reply {
     let world = call.app.read();
@@ -26,12 +32,14 @@ pub(crate) fn list(call: &Call<'_>, collection: &str) -> Reply {
         return paging::answer(call, page, 0, std::iter::empty());
     };
     let range = page.range(items.len());
-    let window = items
+    let window: Vec<_> = items
         .get_range(range)
         .map(|slice| slice.values())
         .into_iter()
-        .flatten();
-    paging::answer(call, page, items.len(), window)
+        .flatten()
+        .map(|doc| secrets::masked(collection, doc))
+        .collect();
+    paging::answer(call, page, items.len(), window.iter().map(|doc| &**doc))
 }
 
 /// `POST /{collection}`: `201` with the stored document.
@@ -52,13 +60,13 @@ pub(crate) fn create(call: &Call<'_>, collection: &str) -> Reply {
         &id,
         Change::Created(&doc),
     );
-    Reply::json(201, &doc)
+    answer_doc(201, collection, &doc)
 }
 
 /// `GET /{collection}/{id}`.
 pub(crate) fn get(call: &Call<'_>, collection: &str, id: &str) -> Reply {
     match call.app.read().get(collection, id) {
-        Some(doc) => Reply::json(200, doc),
+        Some(doc) => answer_doc(200, collection, doc),
         None => Reply::not_found(&what(collection), id),
     }
 }
@@ -80,7 +88,7 @@ pub(crate) fn update(call: &Call<'_>, collection: &str, id: &str) -> Reply {
         id,
         Change::Updated(&old, &new),
     );
-    Reply::json(200, &new)
+    answer_doc(200, collection, &new)
 }
 
 /// `DELETE /{collection}/{id}`: `204`.
@@ -143,7 +151,7 @@ pub(crate) fn clone(call: &Call<'_>, collection: &str, id: &str) -> Reply {
         &new_id,
         Change::Created(&doc),
     );
-    Reply::json(201, &doc)
+    answer_doc(201, collection, &doc)
 }
 
 /// `GET /{collection}/{id}/audit`: `{"audit": [...]}`, newest first. Scripts, APIs and
