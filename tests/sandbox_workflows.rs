@@ -860,8 +860,144 @@ async fn all(raw: &Raw, collection: &str) -> Vec<Value> {
     }
 }
 
+/// The documents of a collection whose `_integrationId` is `integration`.
+async fn of_integration(raw: &Raw, collection: &str, integration: &str) -> Vec<Value> {
+    all(raw, collection)
+        .await
+        .into_iter()
+        .filter(|d| d["_integrationId"] == json!(integration))
+        .collect()
+}
+
 fn id_of(doc: &Value) -> String {
     doc["_id"].as_str().expect("an _id").to_string()
+}
+
+#[tokio::test]
+async fn cloning_an_integration_copies_its_flows_exports_imports_and_connections() {
+    let sandbox = Sandbox::builder().seed(true).start().await.unwrap();
+    let raw = Raw::new(&sandbox);
+    let source = all(&raw, "integrations")
+        .await
+        .into_iter()
+        .find(|i| i["name"] == "Shopify - NetSuite")
+        .expect("the seeded integration");
+    let source_id = id_of(&source);
+    let source_flows = of_integration(&raw, "flows", &source_id).await;
+    assert_eq!(source_flows.len(), 2);
+    let connections_before = all(&raw, "connections").await;
+    let exports_before = all(&raw, "exports").await;
+    let imports_before = all(&raw, "imports").await;
+    let shopify = connections_before
+        .iter()
+        .find(|c| c["name"] == "Shopify")
+        .map(id_of)
+        .unwrap();
+    let netsuite = connections_before
+        .iter()
+        .find(|c| c["name"] == "NetSuite production")
+        .map(id_of)
+        .unwrap();
+    // The copy talks to another NetSuite account: an existing connection.
+    let target = raw
+        .send(
+            "POST",
+            "/connections",
+            Some(&json!({"type": "netsuite", "name": "NetSuite sandbox account"})),
+        )
+        .await
+        .json();
+    let target = id_of(&target);
+
+    // A map to a connection that does not exist is refused, and nothing is copied.
+    let refused = raw
+        .send(
+            "POST",
+            &format!("/integrations/{source_id}/clone"),
+            Some(&json!({"connectionMap": {netsuite.clone(): "000000000000000000000000"}})),
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    assert_eq!(refused.code(), "invalid_connectionMap");
+    assert_eq!(
+        all(&raw, "integrations").await.len(),
+        2,
+        "nothing was created"
+    );
+
+    let answer = raw
+        .send(
+            "POST",
+            &format!("/integrations/{source_id}/clone"),
+            Some(&json!({"name": "Shopify - NetSuite (test)", "connectionMap": {netsuite.clone(): target}})),
+        )
+        .await;
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let copy = answer.json();
+    let copy_id = id_of(&copy);
+    assert_ne!(copy_id, source_id);
+    assert_eq!(copy["name"], "Shopify - NetSuite (test)");
+
+    // The flows, with new ids, pointing at copies of their exports and imports.
+    let flows = of_integration(&raw, "flows", &copy_id).await;
+    assert_eq!(flows.len(), 2, "{flows:?}");
+    let mut names: Vec<&str> = flows.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    let mut source_names: Vec<&str> = source_flows
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    source_names.sort();
+    assert_eq!(names, source_names);
+    let exports = all(&raw, "exports").await;
+    let imports = all(&raw, "imports").await;
+    let connections = all(&raw, "connections").await;
+    let find = |list: &[Value], id: &str| list.iter().find(|d| id_of(d) == id).cloned();
+    let mut copied_connections = std::collections::HashSet::new();
+    for flow in &flows {
+        assert!(source_flows.iter().all(|f| id_of(f) != id_of(flow)));
+        let export_id = flow["pageGenerators"][0]["_exportId"].as_str().unwrap();
+        let import_id = flow["pageProcessors"][0]["_importId"].as_str().unwrap();
+        assert!(
+            exports_before.iter().all(|e| id_of(e) != export_id),
+            "a flow of the copy points at the source's export"
+        );
+        assert!(imports_before.iter().all(|i| id_of(i) != import_id));
+        let export = find(&exports, export_id).expect("the copied export exists");
+        let import = find(&imports, import_id).expect("the copied import exists");
+        for step in [&export, &import] {
+            assert_eq!(step["_integrationId"], json!(copy_id));
+            let connection = step["_connectionId"].as_str().unwrap();
+            assert_ne!(connection, shopify, "Shopify is copied");
+            assert_ne!(connection, netsuite, "NetSuite is mapped");
+            if connection != target {
+                let copied = find(&connections, connection).expect("the copied connection");
+                assert_eq!(copied["name"], "Shopify");
+                assert_eq!(copied["_integrationId"], json!(copy_id));
+                copied_connections.insert(connection.to_string());
+            }
+        }
+    }
+    assert_eq!(copied_connections.len(), 1, "one copy of Shopify");
+    assert_eq!(
+        connections.len(),
+        connections_before.len() + 2,
+        "target + copy"
+    );
+    assert_eq!(exports.len(), exports_before.len() + 2);
+    assert_eq!(imports.len(), imports_before.len() + 2);
+    // The source is untouched.
+    assert_eq!(
+        of_integration(&raw, "flows", &source_id).await,
+        source_flows
+    );
+
+    // The copy's flows run on their own steps.
+    let flow_id = id_of(&flows[0]);
+    let run = raw
+        .send("POST", &format!("/flows/{flow_id}/run"), None)
+        .await;
+    assert_eq!(run.status, 201, "{}", run.text());
 }
 
 #[tokio::test]

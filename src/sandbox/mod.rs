@@ -32,6 +32,7 @@ mod connections;
 mod dispatch;
 mod errors_em;
 mod ids;
+mod integration_clone;
 mod jobs;
 mod knobs;
 mod paging;

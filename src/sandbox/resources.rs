@@ -1,7 +1,7 @@
 //! Resource collections: list, create, get, replace, delete, clone, audit, and the
 //! licenses nested under a connector. Documents are kept exactly as sent.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::dispatch::Call;
 use super::paging::{self, Page};
@@ -115,31 +115,47 @@ pub(crate) fn delete(call: &Call<'_>, collection: &str, id: &str) -> Reply {
     Reply::empty(204)
 }
 
-/// `POST /{collection}/{id}/clone`: `201` with the copy (a new `_id`; an integration's
-/// clone takes `name` and `sandbox` from the body when given).
+/// The document a clone stores: `source` without its server fields, with `name` and
+/// `sandbox` from the clone's body when given, else named `Clone - <name>`.
+pub(crate) fn copy_of(
+    mut source: Map<String, Value>,
+    overrides: &Map<String, Value>,
+) -> Map<String, Value> {
+    strip_server_fields(&mut source);
+    for field in ["name", "sandbox"] {
+        if let Some(value) = overrides.get(field) {
+            source.insert(field.into(), value.clone());
+        }
+    }
+    if !overrides.contains_key("name") {
+        if let Some(name) = source.get("name").and_then(Value::as_str) {
+            let name = format!("Clone - {name}");
+            source.insert("name".into(), json!(name));
+        }
+    }
+    source
+}
+
+/// Removes the fields the server sets on a new document (`_id`, creation time,
+/// `lastModified`).
+pub(crate) fn strip_server_fields(doc: &mut Map<String, Value>) {
+    for server_field in ["_id", "createdAt", "lastModified"] {
+        doc.remove(server_field);
+    }
+}
+
+/// `POST /{collection}/{id}/clone` (exports, imports, flows; integrations have their
+/// own, which copies what they hold): `201` with the copy, see [`copy_of`].
 pub(crate) fn clone(call: &Call<'_>, collection: &str, id: &str) -> Reply {
     let overrides = match call.body_object() {
         Ok(body) => body,
         Err(reply) => return reply,
     };
     let mut world = call.app.write();
-    let Some(Value::Object(mut copy)) = world.get(collection, id).cloned() else {
+    let Some(Value::Object(source)) = world.get(collection, id).cloned() else {
         return Reply::not_found(&what(collection), id);
     };
-    for server_field in ["_id", "createdAt", "lastModified"] {
-        copy.remove(server_field);
-    }
-    for field in ["name", "sandbox"] {
-        if let Some(value) = overrides.get(field) {
-            copy.insert(field.into(), value.clone());
-        }
-    }
-    if !overrides.contains_key("name") {
-        if let Some(name) = copy.get("name").and_then(Value::as_str) {
-            let name = format!("Clone - {name}");
-            copy.insert("name".into(), json!(name));
-        }
-    }
+    let copy = copy_of(source, &overrides);
     let Some(doc) = world.create(&call.app.ids, collection, copy) else {
         return Reply::not_found(&what(collection), id);
     };
