@@ -1000,6 +1000,96 @@ async fn cloning_an_integration_copies_its_flows_exports_imports_and_connections
     assert_eq!(run.status, 201, "{}", run.text());
 }
 
+/// The open errors of one step, read raw through every page.
+async fn raw_step_errors(raw: &Raw, flow: &str, step: &str) -> Vec<Value> {
+    let mut errors = Vec::new();
+    let mut url = format!("/flows/{flow}/{step}/errors");
+    loop {
+        let page = raw.get(&url).await.json();
+        errors.extend(page["errors"].as_array().cloned().unwrap_or_default());
+        match page["nextPageURL"].as_str() {
+            Some(next) => url = next.to_string(),
+            None => return errors,
+        }
+    }
+}
+
+/// A fresh sandbox with one flow run `runs` times; the errors of its export step.
+async fn errors_after_runs(runs: usize) -> Vec<Value> {
+    let sandbox = Sandbox::builder().no_rate_limit().start().await.unwrap();
+    let raw = Raw::new(&sandbox);
+    let export = id_of(
+        &raw.send("POST", "/exports", Some(&json!({"name": "e"})))
+            .await
+            .json(),
+    );
+    let flow = raw
+        .send(
+            "POST",
+            "/flows",
+            Some(&json!({"name": "f", "pageGenerators": [{"_exportId": export}]})),
+        )
+        .await
+        .json();
+    let flow = id_of(&flow);
+    for _ in 0..runs {
+        let run = raw.send("POST", &format!("/flows/{flow}/run"), None).await;
+        assert_eq!(run.status, 201);
+    }
+    raw_step_errors(&raw, &flow, &export).await
+}
+
+#[tokio::test]
+async fn em_errors_vary_their_classification_source_code_and_message_deterministically() {
+    let errors = errors_after_runs(40).await;
+    assert_eq!(errors.len(), 40);
+    let distinct = |field: &str| {
+        errors
+            .iter()
+            .filter_map(|e| e[field].as_str().map(str::to_string))
+            .collect::<std::collections::BTreeSet<String>>()
+    };
+    let classifications = distinct("classification");
+    assert!(
+        classifications.len() >= 5,
+        "classifications: {classifications:?}"
+    );
+    let known = [
+        "connection",
+        "duplicate",
+        "governance",
+        "intermittent",
+        "missing",
+        "parse",
+        "value",
+    ];
+    assert!(classifications.iter().all(|c| known.contains(&c.as_str())));
+    assert!(distinct("source").len() >= 3, "{:?}", distinct("source"));
+    assert!(distinct("code").len() >= 5, "{:?}", distinct("code"));
+    assert!(distinct("message").len() >= 5);
+    // A rule on the classification picks some errors and leaves others.
+    let values = errors
+        .iter()
+        .filter(|e| e["classification"] == "value")
+        .count();
+    assert!(values > 0 && values < errors.len());
+
+    // The same requests in another sandbox give the same errors, in the same order.
+    let again = errors_after_runs(40).await;
+    let kinds = |list: &[Value]| -> Vec<(Value, Value, Value)> {
+        list.iter()
+            .map(|e| {
+                (
+                    e["classification"].clone(),
+                    e["source"].clone(),
+                    e["code"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(kinds(&errors), kinds(&again));
+}
+
 #[tokio::test]
 async fn secrets_are_stored_but_every_answer_masks_them() {
     let sandbox = Sandbox::start().await.unwrap();

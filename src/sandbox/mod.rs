@@ -30,6 +30,7 @@ mod app;
 mod auth;
 mod connections;
 mod dispatch;
+mod error_kinds;
 mod errors_em;
 mod ids;
 mod integration_clone;

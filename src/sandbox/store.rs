@@ -73,6 +73,8 @@ pub(crate) struct World {
     pub(crate) audit: HashMap<String, Vec<Value>>,
     /// Exports' distributed configuration.
     pub(crate) distributed: HashMap<String, Value>,
+    /// How many EM 2.0 errors have been made (which kind the next one is).
+    pub(crate) errors_made: u64,
 }
 
 impl World {
