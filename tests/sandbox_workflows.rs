@@ -869,6 +869,7 @@ async fn of_integration(raw: &Raw, collection: &str, integration: &str) -> Vec<V
         .collect()
 }
 
+/// A document's `_id`.
 fn id_of(doc: &Value) -> String {
     doc["_id"].as_str().expect("an _id").to_string()
 }
