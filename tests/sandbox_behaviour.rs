@@ -234,8 +234,8 @@ async fn bad_input_answers_the_error_envelope_and_never_brings_the_server_down()
         .await
         .unwrap();
     assert_eq!(answer.status().as_u16(), 404);
-    // A limit over 1000 reads as 1000; the server still answers.
-    assert_eq!(raw.get("/exports?limit=5000").await.status, 204);
+    // A limit over the spec's maximum (1000) is refused; the server still answers.
+    assert_eq!(raw.get("/exports?limit=5000").await.status, 400);
     assert_eq!(raw.get("/tokenInfo").await.status, 200);
 }
 
@@ -358,4 +358,182 @@ async fn dropping_the_handle_stops_the_server() {
     tokio::time::sleep(Duration::from_millis(50)).await;
     let fresh = reqwest::Client::new();
     assert!(fresh.get(&url).send().await.is_err());
+}
+
+/// The methods an `Allow` header lists, as a sorted set.
+fn allowed(answer: &sandbox_support::Answer) -> Vec<String> {
+    let mut methods: Vec<String> = answer
+        .header("allow")
+        .unwrap_or_default()
+        .split(',')
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty())
+        .collect();
+    methods.sort();
+    methods
+}
+
+#[tokio::test]
+async fn a_wrong_method_answers_405_with_an_allow_header_listing_the_specs_methods() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let raw = Raw::new(&sandbox);
+    for (method, path, expected) in [
+        ("PATCH", "/exports", vec!["GET", "POST"]),
+        ("DELETE", "/tokenInfo", vec!["GET"]),
+        (
+            "PATCH",
+            "/connections/5a6b7c8d9e0f1a2b3c4d5e6f",
+            vec!["DELETE", "GET", "PUT"],
+        ),
+        // `/connections/ping` is also `/connections/{id}`: every method of both.
+        (
+            "PATCH",
+            "/connections/ping",
+            vec!["DELETE", "GET", "POST", "PUT"],
+        ),
+    ] {
+        let answer = raw.send(method, path, None).await;
+        assert_eq!(answer.status, 405, "{method} {path}");
+        assert_eq!(answer.code(), "method_not_allowed");
+        assert_eq!(allowed(&answer), expected, "{method} {path}");
+        // Every listed method is served on that path (not 405).
+        for listed in &expected {
+            let answer = raw.send(listed, path, None).await;
+            assert_ne!(answer.status, 405, "{listed} {path} is listed in Allow");
+        }
+    }
+}
+
+#[tokio::test]
+async fn query_parameters_are_validated_against_their_spec_schemas() {
+    let sandbox = Sandbox::builder().seed(true).start().await.unwrap();
+    let raw = Raw::new(&sandbox);
+    let flow = raw.get("/flows").await.json()[0].clone();
+    let errors_path = format!(
+        "/flows/{}/{}/errors",
+        flow["_id"].as_str().unwrap(),
+        flow["pageGenerators"][0]["_exportId"].as_str().unwrap()
+    );
+    // Refused, each naming its parameter: the spec's maximum, the integer formats
+    // (`limit` is a uint32, `skip` a uint64), minimums, types, date-times.
+    let refused = [
+        ("/exports?limit=1001".to_string(), "limit"),
+        ("/exports?limit=4294967296".to_string(), "limit"),
+        (
+            "/exports?limit=99999999999999999999999".to_string(),
+            "limit",
+        ),
+        ("/exports?limit=0".to_string(), "limit"),
+        ("/exports?limit=1.5".to_string(), "limit"),
+        ("/exports?skip=18446744073709551616".to_string(), "skip"),
+        ("/exports?skip=-1".to_string(), "skip"),
+        ("/jobs?numSuccess_gte=-1".to_string(), "numSuccess_gte"),
+        ("/jobs?retriable=maybe".to_string(), "retriable"),
+        ("/jobs?createdAt_lte=yesterday".to_string(), "createdAt_lte"),
+        (format!("{errors_path}?occurredAt_lte=0"), "occurredAt_lte"),
+        (
+            format!("{errors_path}?occurredAt_gte=2024-13-01T00:00:00Z"),
+            "occurredAt_gte",
+        ),
+    ];
+    for (path, field) in &refused {
+        let answer = raw.get(path).await;
+        assert_eq!(answer.status, 400, "{path}: {}", answer.text());
+        let body = answer.json();
+        let error = &body["errors"][0];
+        assert_eq!(error["code"], "invalid_query_params", "{path}: {body}");
+        assert_eq!(error["field"], *field, "{path}: {body}");
+        assert!(!error["message"].as_str().unwrap().is_empty());
+    }
+    // One error per parameter that breaks its schema, like a body's fields.
+    let answer = raw.get("/exports?limit=5000&skip=-3").await;
+    assert_eq!(answer.status, 400);
+    let mut fields: Vec<String> = answer.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect();
+    fields.sort();
+    assert_eq!(fields, ["limit", "skip"]);
+
+    // Accepted: the bounds themselves, `skip` up to 2^64 - 1 (a uint64), times.
+    for path in [
+        "/exports?limit=1000".to_string(),
+        "/exports?limit=1".to_string(),
+        "/exports?skip=9223372036854775807".to_string(),
+        "/exports?skip=9223372036854775808".to_string(),
+        "/exports?skip=18446744073709551615".to_string(),
+        "/jobs?numSuccess_gte=0&retriable=true".to_string(),
+        "/jobs?createdAt_lte=2030-01-01T00:00:00.000Z".to_string(),
+        format!("{errors_path}?occurredAt_lte=2030-01-01T00:00:00Z"),
+    ] {
+        let answer = raw.get(&path).await;
+        assert!(
+            matches!(answer.status, 200 | 204),
+            "{path}: HTTP {} {}",
+            answer.status,
+            answer.text()
+        );
+    }
+    assert_eq!(
+        raw.get("/exports?skip=18446744073709551615").await.status,
+        204,
+        "nothing that far"
+    );
+}
+
+#[tokio::test]
+async fn numbers_are_stored_and_answered_exactly_as_sent() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let raw = Raw::new(&sandbox);
+    // Beyond 64 bits, an f64 whose shortest form a default parser gets wrong, and a
+    // decimal beyond f64: in unknown fields, at the top and nested.
+    let literals = [
+        "123456789012345678901234567890",
+        "9.592416666666667",
+        "0.1000000000000000055511151231257827",
+        "-98765432109876543210987654321",
+    ];
+    // Beyond f64's range: kept as the same number (serde_json writes its exponent
+    // with a sign).
+    let huge = ["1e400", "1e+400"];
+    let body = format!(
+        r#"{{"name":"numbers","big":{},"float":{},"precise":{},"deep":{{"list":[{},{}]}}}}"#,
+        literals[0], literals[1], literals[2], literals[3], huge[0]
+    );
+    let send = |method: &str, path: String, body: String| {
+        raw.http
+            .request(method.parse().unwrap(), format!("{}{path}", raw.base))
+            .bearer_auth(&raw.token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let created = send("POST", "/exports".into(), body).await.unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    let created = created.text().await.unwrap();
+    let id = serde_json::from_str::<Value>(&created).unwrap()["_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let read = raw.get(&format!("/exports/{id}")).await.text();
+    let listed = raw.get("/exports").await.text();
+    for (what, text) in [("create", &created), ("get", &read), ("list", &listed)] {
+        for literal in literals {
+            assert!(
+                text.contains(literal),
+                "{what} answered {literal} as another number: {text}"
+            );
+        }
+        assert!(huge.iter().any(|h| text.contains(h)), "{what}: {text}");
+    }
+    // Written back as read, read again: still the same text.
+    let updated = send("PUT", format!("/exports/{id}"), read).await.unwrap();
+    assert_eq!(updated.status().as_u16(), 200);
+    let reread = raw.get(&format!("/exports/{id}")).await.text();
+    for literal in literals {
+        assert!(reread.contains(literal), "{literal} after a PUT: {reread}");
+    }
+    assert!(huge.iter().any(|h| reread.contains(h)), "{reread}");
 }

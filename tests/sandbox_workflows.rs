@@ -849,3 +849,416 @@ async fn measure_paging_200k_items_and_records() {
         requests as f64 / took.as_secs_f64()
     );
 }
+
+/// Every document of a collection, read raw (at most one page of 1000).
+async fn all(raw: &Raw, collection: &str) -> Vec<Value> {
+    let answer = raw.get(&format!("/{collection}?limit=1000")).await;
+    match answer.status {
+        204 => Vec::new(),
+        200 => answer.json().as_array().cloned().unwrap_or_default(),
+        other => panic!("GET /{collection}: HTTP {other} {}", answer.text()),
+    }
+}
+
+/// The documents of a collection whose `_integrationId` is `integration`.
+async fn of_integration(raw: &Raw, collection: &str, integration: &str) -> Vec<Value> {
+    all(raw, collection)
+        .await
+        .into_iter()
+        .filter(|d| d["_integrationId"] == json!(integration))
+        .collect()
+}
+
+/// A document's `_id`.
+fn id_of(doc: &Value) -> String {
+    doc["_id"].as_str().expect("an _id").to_string()
+}
+
+#[tokio::test]
+async fn cloning_an_integration_copies_its_flows_exports_imports_and_connections() {
+    let sandbox = Sandbox::builder().seed(true).start().await.unwrap();
+    let raw = Raw::new(&sandbox);
+    let source = all(&raw, "integrations")
+        .await
+        .into_iter()
+        .find(|i| i["name"] == "Shopify - NetSuite")
+        .expect("the seeded integration");
+    let source_id = id_of(&source);
+    let source_flows = of_integration(&raw, "flows", &source_id).await;
+    assert_eq!(source_flows.len(), 2);
+    let connections_before = all(&raw, "connections").await;
+    let exports_before = all(&raw, "exports").await;
+    let imports_before = all(&raw, "imports").await;
+    let shopify = connections_before
+        .iter()
+        .find(|c| c["name"] == "Shopify")
+        .map(id_of)
+        .unwrap();
+    let netsuite = connections_before
+        .iter()
+        .find(|c| c["name"] == "NetSuite production")
+        .map(id_of)
+        .unwrap();
+    // The copy talks to another NetSuite account: an existing connection.
+    let target = raw
+        .send(
+            "POST",
+            "/connections",
+            Some(&json!({"type": "netsuite", "name": "NetSuite sandbox account"})),
+        )
+        .await
+        .json();
+    let target = id_of(&target);
+
+    // A map to a connection that does not exist is refused, and nothing is copied.
+    let refused = raw
+        .send(
+            "POST",
+            &format!("/integrations/{source_id}/clone"),
+            Some(&json!({"connectionMap": {netsuite.clone(): "000000000000000000000000"}})),
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.text());
+    assert_eq!(refused.code(), "invalid_connectionMap");
+    assert_eq!(
+        all(&raw, "integrations").await.len(),
+        2,
+        "nothing was created"
+    );
+
+    let answer = raw
+        .send(
+            "POST",
+            &format!("/integrations/{source_id}/clone"),
+            Some(&json!({"name": "Shopify - NetSuite (test)", "connectionMap": {netsuite.clone(): target}})),
+        )
+        .await;
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let copy = answer.json();
+    let copy_id = id_of(&copy);
+    assert_ne!(copy_id, source_id);
+    assert_eq!(copy["name"], "Shopify - NetSuite (test)");
+
+    // The flows, with new ids, pointing at copies of their exports and imports.
+    let flows = of_integration(&raw, "flows", &copy_id).await;
+    assert_eq!(flows.len(), 2, "{flows:?}");
+    let mut names: Vec<&str> = flows.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    let mut source_names: Vec<&str> = source_flows
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    source_names.sort();
+    assert_eq!(names, source_names);
+    let exports = all(&raw, "exports").await;
+    let imports = all(&raw, "imports").await;
+    let connections = all(&raw, "connections").await;
+    let find = |list: &[Value], id: &str| list.iter().find(|d| id_of(d) == id).cloned();
+    let mut copied_connections = std::collections::HashSet::new();
+    for flow in &flows {
+        assert!(source_flows.iter().all(|f| id_of(f) != id_of(flow)));
+        let export_id = flow["pageGenerators"][0]["_exportId"].as_str().unwrap();
+        let import_id = flow["pageProcessors"][0]["_importId"].as_str().unwrap();
+        assert!(
+            exports_before.iter().all(|e| id_of(e) != export_id),
+            "a flow of the copy points at the source's export"
+        );
+        assert!(imports_before.iter().all(|i| id_of(i) != import_id));
+        let export = find(&exports, export_id).expect("the copied export exists");
+        let import = find(&imports, import_id).expect("the copied import exists");
+        for step in [&export, &import] {
+            assert_eq!(step["_integrationId"], json!(copy_id));
+            let connection = step["_connectionId"].as_str().unwrap();
+            assert_ne!(connection, shopify, "Shopify is copied");
+            assert_ne!(connection, netsuite, "NetSuite is mapped");
+            if connection != target {
+                let copied = find(&connections, connection).expect("the copied connection");
+                assert_eq!(copied["name"], "Shopify");
+                assert_eq!(copied["_integrationId"], json!(copy_id));
+                copied_connections.insert(connection.to_string());
+            }
+        }
+    }
+    assert_eq!(copied_connections.len(), 1, "one copy of Shopify");
+    assert_eq!(
+        connections.len(),
+        connections_before.len() + 2,
+        "target + copy"
+    );
+    assert_eq!(exports.len(), exports_before.len() + 2);
+    assert_eq!(imports.len(), imports_before.len() + 2);
+    // The source is untouched.
+    assert_eq!(
+        of_integration(&raw, "flows", &source_id).await,
+        source_flows
+    );
+
+    // The copy's flows run on their own steps.
+    let flow_id = id_of(&flows[0]);
+    let run = raw
+        .send("POST", &format!("/flows/{flow_id}/run"), None)
+        .await;
+    assert_eq!(run.status, 201, "{}", run.text());
+}
+
+/// The open errors of one step, read raw through every page.
+async fn raw_step_errors(raw: &Raw, flow: &str, step: &str) -> Vec<Value> {
+    let mut errors = Vec::new();
+    let mut url = format!("/flows/{flow}/{step}/errors");
+    loop {
+        let page = raw.get(&url).await.json();
+        errors.extend(page["errors"].as_array().cloned().unwrap_or_default());
+        match page["nextPageURL"].as_str() {
+            Some(next) => url = next.to_string(),
+            None => return errors,
+        }
+    }
+}
+
+/// A fresh sandbox with one flow run `runs` times; the errors of its export step.
+async fn errors_after_runs(runs: usize) -> Vec<Value> {
+    let sandbox = Sandbox::builder().no_rate_limit().start().await.unwrap();
+    let raw = Raw::new(&sandbox);
+    let export = id_of(
+        &raw.send("POST", "/exports", Some(&json!({"name": "e"})))
+            .await
+            .json(),
+    );
+    let flow = raw
+        .send(
+            "POST",
+            "/flows",
+            Some(&json!({"name": "f", "pageGenerators": [{"_exportId": export}]})),
+        )
+        .await
+        .json();
+    let flow = id_of(&flow);
+    for _ in 0..runs {
+        let run = raw.send("POST", &format!("/flows/{flow}/run"), None).await;
+        assert_eq!(run.status, 201);
+    }
+    raw_step_errors(&raw, &flow, &export).await
+}
+
+#[tokio::test]
+async fn em_errors_vary_their_classification_source_code_and_message_deterministically() {
+    let errors = errors_after_runs(40).await;
+    assert_eq!(errors.len(), 40);
+    let distinct = |field: &str| {
+        errors
+            .iter()
+            .filter_map(|e| e[field].as_str().map(str::to_string))
+            .collect::<std::collections::BTreeSet<String>>()
+    };
+    let classifications = distinct("classification");
+    assert!(
+        classifications.len() >= 5,
+        "classifications: {classifications:?}"
+    );
+    let known = [
+        "connection",
+        "duplicate",
+        "governance",
+        "intermittent",
+        "missing",
+        "parse",
+        "value",
+    ];
+    assert!(classifications.iter().all(|c| known.contains(&c.as_str())));
+    assert!(distinct("source").len() >= 3, "{:?}", distinct("source"));
+    assert!(distinct("code").len() >= 5, "{:?}", distinct("code"));
+    assert!(distinct("message").len() >= 5);
+    // A rule on the classification picks some errors and leaves others.
+    let values = errors
+        .iter()
+        .filter(|e| e["classification"] == "value")
+        .count();
+    assert!(values > 0 && values < errors.len());
+
+    // The same requests in another sandbox give the same errors, in the same order.
+    let again = errors_after_runs(40).await;
+    let kinds = |list: &[Value]| -> Vec<(Value, Value, Value)> {
+        list.iter()
+            .map(|e| {
+                (
+                    e["classification"].clone(),
+                    e["source"].clone(),
+                    e["code"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(kinds(&errors), kinds(&again));
+}
+
+#[tokio::test]
+async fn secrets_are_stored_but_every_answer_masks_them() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let raw = Raw::new(&sandbox);
+    let mask = json!("******");
+    let connection = json!({
+        "type": "http",
+        "name": "Secret API",
+        "http": {
+            "baseURI": "https://api.example.com",
+            "auth": {
+                "type": "token",
+                "basic": {"username": "svc", "password": "hunter2"},
+                "token": {"token": "tok-123", "location": "header", "refreshToken": "ref-456"},
+                "oauth": {"clientSecret": "cs-789"},
+            },
+            "clientCertificates": {"cert": "-----BEGIN CERT-----", "key": "pk", "passphrase": "pp"},
+            "encrypted": {"apiKey": "k-1", "signingSecret": "s-2"},
+            "encryptedFields": [{"id": "apiKey"}],
+            "unencrypted": {"region": "us"},
+        },
+        "rest": {"bearerToken": "bt-1", "tokenLocation": "header", "authType": "token"},
+    });
+    let check_connection = |what: &str, doc: &Value| {
+        let at = |p: &str| doc.pointer(p).cloned().unwrap_or(Value::Null);
+        for secret in [
+            "/http/auth/basic/password",
+            "/http/auth/token/token",
+            "/http/auth/token/refreshToken",
+            "/http/auth/oauth/clientSecret",
+            "/http/clientCertificates/key",
+            "/http/clientCertificates/passphrase",
+            "/http/encrypted",
+            "/rest/bearerToken",
+        ] {
+            assert_eq!(at(secret), mask, "{what}: {secret} in {doc}");
+        }
+        for kept in [
+            "/http/auth/basic/username",
+            "/http/auth/token/location",
+            "/http/clientCertificates/cert",
+            "/http/unencrypted/region",
+            "/http/encryptedFields/0/id",
+            "/rest/tokenLocation",
+            "/name",
+        ] {
+            assert_eq!(
+                at(kept),
+                connection.pointer(kept).cloned().unwrap_or(Value::Null),
+                "{what}: {kept}"
+            );
+        }
+        let text = doc.to_string();
+        for real in [
+            "hunter2", "tok-123", "ref-456", "cs-789", "k-1", "s-2", "bt-1",
+        ] {
+            assert!(!text.contains(real), "{what} shows {real}: {text}");
+        }
+    };
+    let created = raw.send("POST", "/connections", Some(&connection)).await;
+    assert_eq!(created.status, 201);
+    let created = created.json();
+    check_connection("create", &created);
+    let id = id_of(&created);
+    let read = raw.get(&format!("/connections/{id}")).await.json();
+    check_connection("get", &read);
+    let listed = all(&raw, "connections").await;
+    check_connection("list", &listed[0]);
+    let audit = raw.get(&format!("/connections/{id}/audit")).await.text();
+    for real in ["hunter2", "tok-123", "k-1", "bt-1"] {
+        assert!(!audit.contains(real), "the audit shows {real}: {audit}");
+    }
+    // The real values are kept: the connection works.
+    let ping = raw.get(&format!("/connections/{id}/ping")).await.json();
+    assert_eq!(ping["code"], 200, "{ping}");
+
+    // A PUT of the real values answers them masked, and keeps them.
+    let mut changed = connection.clone();
+    changed["name"] = json!("renamed");
+    let updated = raw
+        .send("PUT", &format!("/connections/{id}"), Some(&changed))
+        .await;
+    assert_eq!(updated.status, 200);
+    check_connection("update", &{
+        let mut u = updated.json();
+        u["name"] = json!("Secret API");
+        u
+    });
+    assert_eq!(
+        raw.get(&format!("/connections/{id}/ping")).await.json()["code"],
+        200
+    );
+
+    // Writing back what was read stores the mask itself as the credential, as the API
+    // does: the connection no longer authenticates.
+    let put_back = raw
+        .send("PUT", &format!("/connections/{id}"), Some(&read))
+        .await;
+    assert_eq!(put_back.status, 200);
+    let ping = raw.get(&format!("/connections/{id}/ping")).await.json();
+    assert_eq!(ping["code"], 401, "{ping}");
+
+    // iClients and webhook exports.
+    let iclient = raw
+        .send(
+            "POST",
+            "/iclients",
+            Some(&json!({
+                "name": "apps",
+                "provider": "custom_oauth2",
+                "oauth2": {"clientId": "visible", "clientSecret": "ic-1"},
+                "netsuite": {"consumerKey": "ic-2", "consumerSecret": "ic-3"},
+                "amazonmws": {"accessKeyId": "AKIA", "secretKey": "ic-4"},
+                "ebay": {"appId": "app", "certId": "ic-5"},
+            })),
+        )
+        .await
+        .json();
+    let iclient_id = id_of(&iclient);
+    for doc in [
+        iclient.clone(),
+        raw.get(&format!("/iclients/{iclient_id}")).await.json(),
+        all(&raw, "iclients").await[0].clone(),
+    ] {
+        for secret in [
+            "/oauth2/clientSecret",
+            "/netsuite/consumerKey",
+            "/netsuite/consumerSecret",
+            "/amazonmws/secretKey",
+            "/ebay/certId",
+        ] {
+            assert_eq!(doc.pointer(secret), Some(&mask), "{secret}: {doc}");
+        }
+        assert_eq!(doc["oauth2"]["clientId"], "visible");
+        assert_eq!(doc["amazonmws"]["accessKeyId"], "AKIA");
+    }
+    let export = raw
+        .send(
+            "POST",
+            "/exports",
+            Some(&json!({
+                "name": "GitHub events",
+                "type": "webhook",
+                "webhook": {"provider": "github", "key": "wh-1", "token": "wh-2", "verify": "token"},
+                "http": {"key": "not a secret here"},
+            })),
+        )
+        .await
+        .json();
+    let export_id = id_of(&export);
+    let cloned = raw
+        .send(
+            "POST",
+            &format!("/exports/{export_id}/clone"),
+            Some(&json!({})),
+        )
+        .await;
+    assert_eq!(cloned.status, 201);
+    for doc in [
+        export,
+        raw.get(&format!("/exports/{export_id}")).await.json(),
+        all(&raw, "exports").await[0].clone(),
+        cloned.json(),
+    ] {
+        assert_eq!(doc["webhook"]["key"], mask, "{doc}");
+        assert_eq!(doc["webhook"]["token"], mask, "{doc}");
+        assert_eq!(doc["webhook"]["provider"], "github");
+        assert_eq!(doc["webhook"]["verify"], "token");
+        assert_eq!(doc["http"]["key"], "not a secret here");
+    }
+}

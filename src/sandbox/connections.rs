@@ -6,18 +6,23 @@ use serde_json::{json, Map, Value};
 use super::dispatch::Call;
 use super::ids;
 use super::reply::Reply;
+use super::secrets;
+
+/// The collection connections are kept in.
+const CONNECTIONS: &str = "connections";
 
 /// The stored connection, or `404`.
 fn connection(call: &Call<'_>, id: &str) -> Result<Value, Reply> {
     call.app
         .read()
-        .get("connections", id)
+        .get(CONNECTIONS, id)
         .cloned()
         .ok_or_else(|| Reply::not_found("Connection", id))
 }
 
 /// `GET /connections/{id}/ping`: `{"code": 200}` while online; an offline connection
-/// answers its errors.
+/// answers its errors, and one whose stored credential is the mask `"******"` answers
+/// `401` in the body (the API would fail to authenticate with it).
 pub(crate) fn ping(call: &Call<'_>, id: &str) -> Reply {
     let connection = match connection(call, id) {
         Ok(c) => c,
@@ -30,6 +35,20 @@ pub(crate) fn ping(call: &Call<'_>, id: &str) -> Reply {
                 "code": 502,
                 "message": "The connection is offline.",
                 "errors": [{"code": "offline", "message": "The connection is offline."}],
+            }),
+        );
+    }
+    if secrets::holds_mask(CONNECTIONS, &connection) {
+        let message = format!(
+            "Authentication failed: a credential of this connection is {:?}, the mask a read answers (was a read written back?).",
+            secrets::MASK
+        );
+        return Reply::json(
+            200,
+            &json!({
+                "code": 401,
+                "message": message,
+                "errors": [{"code": "unauthorized", "message": message}],
             }),
         );
     }

@@ -5,7 +5,10 @@ use serde_json::{Map, Value};
 use super::app::App;
 use super::reply::Reply;
 use super::router::Route;
-use super::{connections, errors_em, jobs, resource_extras, resources, state_keys, virtual_export};
+use super::{
+    connections, errors_em, integration_clone, jobs, resource_extras, resources, state_keys,
+    virtual_export,
+};
 
 /// One request, matched to its operation, with its body parsed and validated.
 pub(crate) struct Call<'a> {
@@ -94,6 +97,7 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Reply {
         "getConnectionOAuth2Authorization" => connections::oauth2(call, id),
 
         // Exports, integrations, connectors beyond CRUD.
+        "cloneIntegration" => integration_clone::clone(call, id),
         "getExportDistributed" => resource_extras::get_distributed(call, id),
         "updateExportDistributed" => resource_extras::put_distributed(call, id),
         "listIntegrationInstallSteps" => resource_extras::steps(call, id, "install"),

@@ -5,11 +5,13 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use super::dispatch::Call;
+use super::error_kinds;
 use super::ids::{self, Ids};
 use super::reply::Reply;
 use super::store::World;
 
-/// Adds one open error on a flow step, with retry data; answers it.
+/// Adds one open error on a flow step, with retry data; answers it. Its kind
+/// (classification, source, code, message) is the next of [`error_kinds::nth`].
 pub(crate) fn add_error(
     world: &mut World,
     ids: &Ids,
@@ -26,22 +28,24 @@ pub(crate) fn add_error(
         "email": format!("customer{trace_key}@example.com"),
         "total": "12.50",
     });
+    let kind = error_kinds::nth(world.errors_made);
+    world.errors_made = world.errors_made.wrapping_add(1);
     let error = json!({
         "errorId": error_id,
         "occurredAt": ids::iso(at),
-        "source": "application",
-        "code": "invalid_value",
-        "message": format!("Record {trace_key}: the field total must be a number."),
+        "source": kind.source,
+        "code": kind.code,
+        "message": kind.message_for(&trace_key),
         "traceKey": trace_key,
         "exportDataURI": null,
         "oIndex": "0",
         "retryDataKey": retry_key,
         "_flowJobId": flow_job_id,
-        "classification": "value",
-        "classifiedBy": "auto",
+        "classification": kind.classification,
+        "classifiedBy": "autopilot",
         "reqAndResKey": ids.key32(),
         "purgeAt": ids::iso(at + chrono::Duration::days(30)),
-        "retriable": true,
+        "retriable": kind.retriable,
     });
     world.retry_data.insert(
         retry_key,

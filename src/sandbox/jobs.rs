@@ -221,7 +221,8 @@ fn filters(call: &Call<'_>) -> Result<Vec<Filter>, Reply> {
         for (suffix, at_most) in [("_lte", true), ("_gte", false)] {
             let param = format!("{field}{suffix}");
             if let Some(v) = call.query(&param) {
-                let Ok(n) = v.parse::<i64>() else {
+                // Validated as a non-negative integer; beyond i64 it saturates.
+                let Some(n) = paging::count(v).map(|n| i64::try_from(n).unwrap_or(i64::MAX)) else {
                     return Err(Reply::field_error(
                         400,
                         "invalid_query_params",

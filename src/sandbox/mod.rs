@@ -4,9 +4,11 @@
 //! resources are created, read, changed, cloned and deleted, flows run into jobs and
 //! errors, state keys and audit entries are kept, virtual exports page with a signed
 //! state. It behaves like the API: a bearer token is required, failures answer the
-//! error envelope, request bodies are validated against the spec itself (`422` with
-//! `field` errors), lists page with `limit`/`skip` and a `Link` header and answer `204`
-//! when empty, and a leaky bucket answers `429` with `Retry-After`.
+//! error envelope, query parameters and request bodies are validated against the
+//! spec's schemas (`400` and `422` with `field` errors), a wrong method answers `405`
+//! with `Allow`, secrets are answered masked as `"******"`, lists page with
+//! `limit`/`skip` and a `Link` header and answer `204` when empty, and a leaky bucket
+//! answers `429` with `Retry-After`.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -30,8 +32,10 @@ mod app;
 mod auth;
 mod connections;
 mod dispatch;
+mod error_kinds;
 mod errors_em;
 mod ids;
+mod integration_clone;
 mod jobs;
 mod knobs;
 mod paging;
@@ -40,6 +44,7 @@ mod reply;
 mod resource_extras;
 mod resources;
 mod router;
+mod secrets;
 mod seed;
 mod server;
 mod state_keys;

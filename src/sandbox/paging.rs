@@ -19,10 +19,10 @@ pub(crate) struct Page {
 }
 
 impl Page {
-    /// The window a request asks for (the query was validated before: bad numbers never
-    /// reach here; a limit above 1000 is read as 1000).
+    /// The window a request asks for (the query was validated against the spec before:
+    /// `limit` is 1 to 1000, `skip` a uint64, which saturates where `usize` is smaller).
     pub(crate) fn of(call: &Call<'_>) -> Page {
-        let number = |name| call.query(name).and_then(|v| v.parse::<usize>().ok());
+        let number = |name| call.query(name).and_then(count);
         Page {
             skip: number("skip").unwrap_or(0),
             limit: number("limit").unwrap_or(MAX_LIMIT).clamp(1, MAX_LIMIT),
@@ -34,6 +34,14 @@ impl Page {
         let start = self.skip.min(total);
         start..start.saturating_add(self.limit).min(total)
     }
+}
+
+/// A count written in decimal digits; one too large for `usize` reads as `usize::MAX`.
+pub(crate) fn count(text: &str) -> Option<usize> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(text.parse::<usize>().unwrap_or(usize::MAX))
 }
 
 /// Answers one page of a list of `total` items; `items` are the page's own.

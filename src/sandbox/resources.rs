@@ -1,11 +1,12 @@
 //! Resource collections: list, create, get, replace, delete, clone, audit, and the
 //! licenses nested under a connector. Documents are kept exactly as sent.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::dispatch::Call;
 use super::paging::{self, Page};
 use super::reply::Reply;
+use super::secrets;
 use super::store::{singular, Change};
 
 /// `Export`, `Flow`, ... for messages.
@@ -18,6 +19,11 @@ fn what(collection: &str) -> String {
     }
 }
 
+/// A stored document as answered: its secrets masked.
+fn answer_doc(status: u16, collection: &str, doc: &Value) -> Reply {
+    Reply::json(status, &secrets::masked(collection, doc))
+}
+
 /// `GET /{collection}`: one page, oldest first.
 pub(crate) fn list(call: &Call<'_>, collection: &str) -> Reply {
     let world = call.app.read();
@@ -26,12 +32,14 @@ pub(crate) fn list(call: &Call<'_>, collection: &str) -> Reply {
         return paging::answer(call, page, 0, std::iter::empty());
     };
     let range = page.range(items.len());
-    let window = items
+    let window: Vec<_> = items
         .get_range(range)
         .map(|slice| slice.values())
         .into_iter()
-        .flatten();
-    paging::answer(call, page, items.len(), window)
+        .flatten()
+        .map(|doc| secrets::masked(collection, doc))
+        .collect();
+    paging::answer(call, page, items.len(), window.iter().map(|doc| &**doc))
 }
 
 /// `POST /{collection}`: `201` with the stored document.
@@ -52,13 +60,13 @@ pub(crate) fn create(call: &Call<'_>, collection: &str) -> Reply {
         &id,
         Change::Created(&doc),
     );
-    Reply::json(201, &doc)
+    answer_doc(201, collection, &doc)
 }
 
 /// `GET /{collection}/{id}`.
 pub(crate) fn get(call: &Call<'_>, collection: &str, id: &str) -> Reply {
     match call.app.read().get(collection, id) {
-        Some(doc) => Reply::json(200, doc),
+        Some(doc) => answer_doc(200, collection, doc),
         None => Reply::not_found(&what(collection), id),
     }
 }
@@ -80,7 +88,7 @@ pub(crate) fn update(call: &Call<'_>, collection: &str, id: &str) -> Reply {
         id,
         Change::Updated(&old, &new),
     );
-    Reply::json(200, &new)
+    answer_doc(200, collection, &new)
 }
 
 /// `DELETE /{collection}/{id}`: `204`.
@@ -107,31 +115,47 @@ pub(crate) fn delete(call: &Call<'_>, collection: &str, id: &str) -> Reply {
     Reply::empty(204)
 }
 
-/// `POST /{collection}/{id}/clone`: `201` with the copy (a new `_id`; an integration's
-/// clone takes `name` and `sandbox` from the body when given).
+/// The document a clone stores: `source` without its server fields, with `name` and
+/// `sandbox` from the clone's body when given, else named `Clone - <name>`.
+pub(crate) fn copy_of(
+    mut source: Map<String, Value>,
+    overrides: &Map<String, Value>,
+) -> Map<String, Value> {
+    strip_server_fields(&mut source);
+    for field in ["name", "sandbox"] {
+        if let Some(value) = overrides.get(field) {
+            source.insert(field.into(), value.clone());
+        }
+    }
+    if !overrides.contains_key("name") {
+        if let Some(name) = source.get("name").and_then(Value::as_str) {
+            let name = format!("Clone - {name}");
+            source.insert("name".into(), json!(name));
+        }
+    }
+    source
+}
+
+/// Removes the fields the server sets on a new document (`_id`, creation time,
+/// `lastModified`).
+pub(crate) fn strip_server_fields(doc: &mut Map<String, Value>) {
+    for server_field in ["_id", "createdAt", "lastModified"] {
+        doc.remove(server_field);
+    }
+}
+
+/// `POST /{collection}/{id}/clone` (exports, imports, flows; integrations have their
+/// own, which copies what they hold): `201` with the copy, see [`copy_of`].
 pub(crate) fn clone(call: &Call<'_>, collection: &str, id: &str) -> Reply {
     let overrides = match call.body_object() {
         Ok(body) => body,
         Err(reply) => return reply,
     };
     let mut world = call.app.write();
-    let Some(Value::Object(mut copy)) = world.get(collection, id).cloned() else {
+    let Some(Value::Object(source)) = world.get(collection, id).cloned() else {
         return Reply::not_found(&what(collection), id);
     };
-    for server_field in ["_id", "createdAt", "lastModified"] {
-        copy.remove(server_field);
-    }
-    for field in ["name", "sandbox"] {
-        if let Some(value) = overrides.get(field) {
-            copy.insert(field.into(), value.clone());
-        }
-    }
-    if !overrides.contains_key("name") {
-        if let Some(name) = copy.get("name").and_then(Value::as_str) {
-            let name = format!("Clone - {name}");
-            copy.insert("name".into(), json!(name));
-        }
-    }
+    let copy = copy_of(source, &overrides);
     let Some(doc) = world.create(&call.app.ids, collection, copy) else {
         return Reply::not_found(&what(collection), id);
     };
@@ -143,7 +167,7 @@ pub(crate) fn clone(call: &Call<'_>, collection: &str, id: &str) -> Reply {
         &new_id,
         Change::Created(&doc),
     );
-    Reply::json(201, &doc)
+    answer_doc(201, collection, &doc)
 }
 
 /// `GET /{collection}/{id}/audit`: `{"audit": [...]}`, newest first. Scripts, APIs and

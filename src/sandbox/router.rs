@@ -24,17 +24,32 @@ pub(crate) struct Route {
     /// Whether the body must be sent.
     pub(crate) body_required: bool,
     /// Query parameters with their schemas.
-    pub(crate) query_params: Vec<(String, Value)>,
+    pub(crate) query_params: Vec<QueryParam>,
     /// An empty list answers `204` with no body.
     pub(crate) empty_list_as_204: bool,
 }
+
+/// One query parameter an operation declares.
+#[derive(Debug)]
+pub(crate) struct QueryParam {
+    /// Its name.
+    pub(crate) name: String,
+    /// Its schema, with a top-level `$ref` resolved.
+    pub(crate) schema: Value,
+    /// The spec's description says epoch milliseconds are accepted as well as the
+    /// schema's `date-time` (the job filters).
+    pub(crate) epoch_millis: bool,
+}
+
+/// The order methods are listed in an `Allow` header.
+const METHOD_ORDER: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 /// What a request matched.
 pub(crate) enum Matched<'a> {
     /// An operation, with its path parameters (decoded).
     Route(&'a Route, Vec<(String, String)>),
-    /// A known path, but not with this method.
-    WrongMethod,
+    /// A known path, but not with this method: the methods the spec has for it.
+    WrongMethod(Vec<String>),
     /// No path of the spec.
     NotFound,
     /// A path segment is not valid percent-encoded UTF-8.
@@ -94,7 +109,15 @@ impl Router {
                                 .get("schema")
                                 .map(|s| spec.deref(s).clone())
                                 .unwrap_or(Value::Null);
-                            query_params.push((name.to_string(), schema));
+                            let epoch_millis = p
+                                .get("description")
+                                .and_then(Value::as_str)
+                                .is_some_and(|d| d.contains("epoch milliseconds"));
+                            query_params.push(QueryParam {
+                                name: name.to_string(),
+                                schema,
+                                epoch_millis,
+                            });
                         }
                     }
                 }
@@ -139,7 +162,7 @@ impl Router {
                 None => return Matched::BadPath,
             }
         }
-        let mut path_known = false;
+        let mut allowed: Vec<String> = Vec::new();
         let mut best: Option<&Route> = None;
         for route in &self.routes {
             if route.segments.len() != parts.len() {
@@ -152,7 +175,9 @@ impl Router {
             if !fits {
                 continue;
             }
-            path_known = true;
+            if !allowed.contains(&route.op.method) {
+                allowed.push(route.op.method.clone());
+            }
             if route.op.method != method {
                 continue;
             }
@@ -174,8 +199,17 @@ impl Router {
                     .collect();
                 Matched::Route(route, params)
             }
-            None if path_known => Matched::WrongMethod,
-            None => Matched::NotFound,
+            None if allowed.is_empty() => Matched::NotFound,
+            None => {
+                let rank = |m: &String| {
+                    METHOD_ORDER
+                        .iter()
+                        .position(|known| known == m)
+                        .unwrap_or(METHOD_ORDER.len())
+                };
+                allowed.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+                Matched::WrongMethod(allowed)
+            }
         }
     }
 }

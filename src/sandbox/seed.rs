@@ -90,7 +90,7 @@ pub(crate) fn seed(world: &mut World, ids: &Ids, config: &SandboxBuilder) {
             "name": "Shopify",
             "offline": false,
             "_integrationId": shop,
-            "rest": {"baseURI": "https://example.myshopify.com/admin/api/2024-01", "mediaType": "json", "authType": "token", "bearerToken": "******"},
+            "rest": {"baseURI": "https://example.myshopify.com/admin/api/2024-01", "mediaType": "json", "authType": "token", "bearerToken": "shpat_sandbox_0f3c9a1e7b2d4c68a5e1"},
         }),
     );
     let netsuite = add(
@@ -225,7 +225,7 @@ pub(crate) fn seed(world: &mut World, ids: &Ids, config: &SandboxBuilder) {
         world,
         ids,
         "iclients",
-        json!({"name": "Shopify app", "provider": "custom_oauth2", "oauth2": {"clientId": "sandbox-client", "clientSecret": "******"}}),
+        json!({"name": "Shopify app", "provider": "custom_oauth2", "oauth2": {"clientId": "sandbox-client", "clientSecret": "sandbox-client-secret-7d1e2b9c"}}),
     );
     add(
         world,

@@ -111,12 +111,13 @@ async fn answer(app: &App, request: Request<Incoming>) -> Reply {
     let method = parts.method.as_str();
     let (route, params) = match app.api.router.find(method, path) {
         Matched::Route(route, params) => (route, params),
-        Matched::WrongMethod => {
+        Matched::WrongMethod(allowed) => {
             return Reply::error(
                 405,
                 "method_not_allowed",
                 format!("{method} is not supported on {path}."),
             )
+            .with_header("allow", allowed.join(", "))
         }
         Matched::NotFound => {
             return Reply::error(404, "not_found", format!("No such endpoint: {path}."))
@@ -134,7 +135,7 @@ async fn answer(app: &App, request: Request<Incoming>) -> Reply {
                 .collect()
         })
         .unwrap_or_default();
-    if let Err(reply) = validation::check_query(route, &query) {
+    if let Err(reply) = validation::check_query(app.api, route, &query) {
         return reply;
     }
     let raw = match Limited::new(body, MAX_BODY).collect().await {

@@ -8,6 +8,7 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
 use super::ids::{self, Ids};
+use super::secrets;
 
 /// Documents by id, in creation order (so a page is a slice: no copying, no re-sorting).
 pub(crate) type Collection = IndexMap<String, Value>;
@@ -72,6 +73,8 @@ pub(crate) struct World {
     pub(crate) audit: HashMap<String, Vec<Value>>,
     /// Exports' distributed configuration.
     pub(crate) distributed: HashMap<String, Value>,
+    /// How many EM 2.0 errors have been made (which kind the next one is).
+    pub(crate) errors_made: u64,
 }
 
 impl World {
@@ -152,6 +155,10 @@ impl World {
             Change::Updated(old, new) => ("update", Some(old), Some(new)),
             Change::Deleted(doc) => ("delete", Some(doc), None),
         };
+        // Audit entries are answers too: their values show secrets masked.
+        let before = before.map(|doc| secrets::masked(collection, doc));
+        let after = after.map(|doc| secrets::masked(collection, doc));
+        let (before, after) = (before.as_deref(), after.as_deref());
         let entry = json!({
             "_id": ids.object_id(),
             "resourceType": singular(collection),
