@@ -128,6 +128,12 @@ async fn convert(op: &'static Operation, error: progenitor_client::Error<()>) ->
             from_status(op, status, &headers, &[])
         }
         E::UnexpectedResponse(response) => {
+            if let Some(refused) = response.extensions().get::<crate::rate_limit::Refused>() {
+                return Error::RateLimiterUnavailable {
+                    operation: op.id,
+                    message: refused.0.clone(),
+                };
+            }
             let status = response.status();
             let headers = response.headers().clone();
             match response.bytes().await {
