@@ -238,8 +238,8 @@ impl ClientBuilder {
     }
 
     /// No client-side rate limit: requests go out as fast as they are made, and the
-    /// API's `429`s are left to the retry policy. A [`redis_rate_limit`](Self::redis_rate_limit)
-    /// is then unused.
+    /// API's `429`s are left to the retry policy. A shared limit set with
+    /// `redis_rate_limit` (the `redis` feature) is then unused.
     pub fn no_rate_limit(mut self) -> Self {
         self.rate_limit = None;
         self

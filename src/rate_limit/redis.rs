@@ -161,10 +161,13 @@ impl SharedLimiter {
         match self.reserve(local).await {
             Ok(wait) => {
                 self.reached();
-                local.take_if_free();
                 if !wait.is_zero() {
                     tokio::time::sleep(wait).await;
                 }
+                // Counted when it goes out: should Redis fail while requests granted
+                // earlier are still waiting for their turn, the in-process fallback
+                // leaves room for them.
+                local.take_if_free();
                 Ok(started.elapsed())
             }
             Err(problem) => {
