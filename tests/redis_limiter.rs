@@ -452,3 +452,17 @@ fn the_environment_configures_the_shared_limiter_and_hides_the_password() {
     });
     assert!(matches!(wrong, Err(Error::Config { .. })));
 }
+
+#[test]
+fn a_request_with_the_shared_limiter_is_send() {
+    fn send_future<F: std::future::Future + Send>(_: &F) {}
+    fn shared<T: Send + Sync>(_: &T) {}
+    let client = Client::builder()
+        .token("t")
+        .redis_rate_limit(RedisRateLimit::new("redis://127.0.0.1:1").unwrap())
+        .build()
+        .unwrap();
+    shared(&client);
+    let request = client.get_token_info().send();
+    send_future(&request);
+}
