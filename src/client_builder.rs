@@ -9,6 +9,8 @@ use crate::base_url::BaseUrl;
 use crate::context::{ClientContext, Shared};
 use crate::rate_limit::Limiter;
 use crate::request_checks::header_value_problem;
+#[cfg(feature = "redis")]
+use crate::RedisRateLimit;
 use crate::{ApiToken, Client, Error, RateLimit, Region, RetryPolicy};
 
 /// The environment variable holding the API token.
@@ -19,6 +21,18 @@ pub const ENV_REGION: &str = "INTEGRATOR_REGION";
 pub const ENV_BASE_URL: &str = "INTEGRATOR_BASE_URL";
 /// The environment variable giving a default `Integrator-AShareId`.
 pub const ENV_ASHARE_ID: &str = "INTEGRATOR_ASHARE_ID";
+/// The environment variable naming the Redis that holds a rate limit shared by several
+/// processes (`redis://[:password@]host[:port][/db]`; needs the `redis` feature).
+pub const ENV_RATE_LIMIT_REDIS_URL: &str = "INTEGRATOR_RATE_LIMIT_REDIS_URL";
+/// The environment variable naming the account's bucket in that Redis (default: derived
+/// from the token's `GET /tokenInfo`).
+pub const ENV_RATE_LIMIT_REDIS_KEY: &str = "INTEGRATOR_RATE_LIMIT_REDIS_KEY";
+/// The environment variable choosing what happens when that Redis is out of reach:
+/// `open` (fall back on the in-process limiter, the default) or `closed` (refuse).
+pub const ENV_RATE_LIMIT_REDIS_FAIL: &str = "INTEGRATOR_RATE_LIMIT_REDIS_FAIL";
+/// The environment variable giving how long, in milliseconds, one call to that Redis may
+/// take before the fail mode applies (default 200).
+pub const ENV_RATE_LIMIT_REDIS_TIMEOUT_MS: &str = "INTEGRATOR_RATE_LIMIT_REDIS_TIMEOUT_MS";
 
 /// The User-Agent sent unless another is set: the crate's name and version.
 pub const DEFAULT_USER_AGENT: &str =
@@ -49,6 +63,8 @@ pub struct ClientBuilder {
     user_agent: String,
     allow_insecure_http: bool,
     rate_limit: Option<RateLimit>,
+    #[cfg(feature = "redis")]
+    redis: Option<RedisRateLimit>,
     retry: RetryPolicy,
 }
 
@@ -64,6 +80,8 @@ impl Default for ClientBuilder {
             user_agent: DEFAULT_USER_AGENT.to_string(),
             allow_insecure_http: false,
             rate_limit: Some(RateLimit::DEFAULT),
+            #[cfg(feature = "redis")]
+            redis: None,
             retry: RetryPolicy::default(),
         }
     }
@@ -77,7 +95,10 @@ impl ClientBuilder {
     }
 
     /// A builder seeded from `INTEGRATOR_API_TOKEN`, `INTEGRATOR_REGION`,
-    /// `INTEGRATOR_BASE_URL` and `INTEGRATOR_ASHARE_ID`; setters called afterwards win.
+    /// `INTEGRATOR_BASE_URL` and `INTEGRATOR_ASHARE_ID`, and with the `redis` feature
+    /// `INTEGRATOR_RATE_LIMIT_REDIS_URL` (with `…_KEY`, `…_FAIL` and `…_TIMEOUT_MS`);
+    /// setters called afterwards win. `INTEGRATOR_RATE_LIMIT_REDIS_URL` set without the
+    /// `redis` feature is an [`Error::Config`], not ignored.
     pub fn from_env() -> Result<Self, Error> {
         Self::from_vars(|name| std::env::var(name).ok())
     }
@@ -112,7 +133,50 @@ impl ClientBuilder {
         }
         builder.base_url = get(ENV_BASE_URL);
         builder.ashare_id = get(ENV_ASHARE_ID);
+        if let Some(url) = get(ENV_RATE_LIMIT_REDIS_URL) {
+            builder = builder.redis_from_vars(&url, get)?;
+        }
         Ok(builder)
+    }
+
+    #[cfg(feature = "redis")]
+    fn redis_from_vars(
+        self,
+        url: &str,
+        get: impl Fn(&'static str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        let mut config = RedisRateLimit::new(url)?;
+        if let Some(key) = get(ENV_RATE_LIMIT_REDIS_KEY) {
+            config = config.key(key);
+        }
+        if let Some(mode) = get(ENV_RATE_LIMIT_REDIS_FAIL) {
+            config = config.fail_mode(mode.parse()?);
+        }
+        if let Some(ms) = get(ENV_RATE_LIMIT_REDIS_TIMEOUT_MS) {
+            let ms: u64 = ms.parse().map_err(|_| Error::Config {
+                setting: "Redis timeout",
+                message: format!(
+                    "{ENV_RATE_LIMIT_REDIS_TIMEOUT_MS} = {ms:?} is not a number of milliseconds"
+                ),
+            })?;
+            config = config.timeout(Duration::from_millis(ms));
+        }
+        Ok(self.redis_rate_limit(config))
+    }
+
+    #[cfg(not(feature = "redis"))]
+    fn redis_from_vars(
+        self,
+        _url: &str,
+        _get: impl Fn(&'static str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        Err(Error::Config {
+            setting: "rate limit",
+            message: format!(
+                "{ENV_RATE_LIMIT_REDIS_URL} is set, but integrator-io was built without \
+                 its `redis` feature"
+            ),
+        })
     }
 
     /// The API token.
@@ -181,9 +245,38 @@ impl ClientBuilder {
     }
 
     /// No client-side rate limit: requests go out as fast as they are made, and the
-    /// API's `429`s are left to the retry policy.
+    /// API's `429`s are left to the retry policy. A shared limit set with
+    /// `redis_rate_limit` (the `redis` feature) is then unused.
     pub fn no_rate_limit(mut self) -> Self {
         self.rate_limit = None;
+        self
+    }
+
+    /// Keeps the rate limit in Redis, shared by every process (and every client) that
+    /// uses the same Redis for the same account, instead of in this process alone. The
+    /// bucket's shape is the client's [`rate_limit`](Self::rate_limit) (default
+    /// [`RateLimit::DEFAULT`]). A `429` seen by any of them pauses all of them until
+    /// its `Retry-After` has passed. Needs the `redis` feature and a tokio runtime;
+    /// `INTEGRATOR_RATE_LIMIT_REDIS_URL` sets it from the environment.
+    ///
+    /// ```
+    /// use integrator_io::{Client, RedisFailMode, RedisRateLimit};
+    ///
+    /// let client = Client::builder()
+    ///     .token("my-api-token")
+    ///     // Several replicas of one service share the account's bucket; Redis out of
+    ///     // reach: each falls back on a quarter of it.
+    ///     .redis_rate_limit(
+    ///         RedisRateLimit::new("redis://127.0.0.1:6379")?
+    ///             .fail_mode(RedisFailMode::Open)
+    ///             .fallback_rate_limit(integrator_io::RateLimit::new(247, 75)?),
+    ///     )
+    ///     .build()?;
+    /// # Ok::<(), integrator_io::Error>(())
+    /// ```
+    #[cfg(feature = "redis")]
+    pub fn redis_rate_limit(mut self, redis: RedisRateLimit) -> Self {
+        self.redis = Some(redis);
         self
     }
 
@@ -226,12 +319,29 @@ impl ClientBuilder {
                 setting: "http client",
                 message: e.to_string(),
             })?;
+        let authorization = token.authorization()?;
+        #[cfg(feature = "redis")]
+        let limiter = match (self.rate_limit, self.redis) {
+            (Some(limit), Some(redis)) => {
+                let account = crate::rate_limit::AccountSource {
+                    region: region_of(base_url.as_str()),
+                    ashare_id: ashare_id.clone(),
+                    http: http.clone(),
+                    token_info_url: format!("{}/tokenInfo", base_url.as_str()),
+                    authorization: authorization.clone(),
+                };
+                Some(Limiter::shared(limit, redis, account)?)
+            }
+            (limit, _) => limit.map(Limiter::new),
+        };
+        #[cfg(not(feature = "redis"))]
+        let limiter = self.rate_limit.map(Limiter::new);
         let context = ClientContext {
             shared: Arc::new(Shared {
-                authorization: token.authorization()?,
+                authorization,
                 ashare_id,
                 netsuite_restlet: None,
-                limiter: self.rate_limit.map(Limiter::new),
+                limiter,
                 retry: self.retry,
                 allow_masked_secrets: false,
                 allow_insecure_http: self.allow_insecure_http,
@@ -239,6 +349,21 @@ impl ClientBuilder {
         };
         Ok(Client::new_with_client(base_url.as_str(), http, context))
     }
+}
+
+/// The API's host and port, standing for the region in the shared limiter's key.
+#[cfg(feature = "redis")]
+fn region_of(base_url: &str) -> String {
+    url::Url::parse(base_url)
+        .ok()
+        .and_then(|url| {
+            let host = url.host_str()?.to_string();
+            Some(match url.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            })
+        })
+        .unwrap_or_else(|| base_url.to_string())
 }
 
 pub(crate) fn checked_header(header: &'static str, value: &str) -> Result<HeaderValue, Error> {
@@ -254,4 +379,24 @@ pub(crate) fn checked_header(header: &'static str, value: &str) -> Result<Header
         header,
         reason: "it holds characters a header cannot carry",
     })
+}
+
+#[cfg(all(test, not(feature = "redis")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_redis_url_without_the_redis_feature_is_refused_not_ignored() {
+        let result = ClientBuilder::from_vars(|name| match name {
+            ENV_RATE_LIMIT_REDIS_URL => Some("redis://:hunter2@127.0.0.1:6379".into()),
+            _ => None,
+        });
+        match result {
+            Err(Error::Config { message, .. }) => {
+                assert!(message.contains("`redis` feature"), "{message}");
+                assert!(!message.contains("hunter2"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

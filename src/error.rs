@@ -157,6 +157,18 @@ pub enum Error {
         /// Why.
         message: String,
     },
+
+    /// The client shares its rate limit through Redis (the `redis` feature), is set to
+    /// fail closed, and the shared limiter could not be used: Redis out of reach or too
+    /// slow, or the account's key not derivable. Nothing was sent. The message never
+    /// holds the Redis password.
+    #[error("{operation}: not sent: the shared rate limiter is unavailable: {message}")]
+    RateLimiterUnavailable {
+        /// The operationId.
+        operation: &'static str,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 /// Why a success answer could not be decoded ([`Error::Decode`]).

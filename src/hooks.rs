@@ -103,7 +103,14 @@ impl Client {
                 None
             };
             if let Some(limiter) = &shared.limiter {
-                let waited = limiter.acquire().await;
+                let waited = match limiter.acquire().await {
+                    Ok(waited) => waited,
+                    // Fail closed: nothing is sent (`Error::RateLimiterUnavailable`).
+                    Err(refused) => {
+                        span.record("attempts", attempt);
+                        return Ok(refused.into_response());
+                    }
+                };
                 if waited > Duration::from_millis(1) {
                     tracing::debug!(
                         attempt,
@@ -128,6 +135,14 @@ impl Client {
                 Err(e) if e.is_connect() => Outcome::NotConnected,
                 Err(_) => Outcome::Broken,
             };
+            if let (Some(limiter), Ok(answer)) = (&shared.limiter, &result) {
+                if answer.status() == StatusCode::TOO_MANY_REQUESTS {
+                    // Shared limiter: every process of the account pauses.
+                    limiter
+                        .rate_limited(crate::response::retry_after(answer.headers()))
+                        .await;
+                }
+            }
             let decision = shared
                 .retry
                 .decide(&method, outcome, attempt, started.elapsed());

@@ -27,7 +27,9 @@ mod secrets;
 mod token;
 
 pub use client_builder::{
-    ClientBuilder, DEFAULT_USER_AGENT, ENV_ASHARE_ID, ENV_BASE_URL, ENV_REGION, ENV_TOKEN,
+    ClientBuilder, DEFAULT_USER_AGENT, ENV_ASHARE_ID, ENV_BASE_URL, ENV_RATE_LIMIT_REDIS_FAIL,
+    ENV_RATE_LIMIT_REDIS_KEY, ENV_RATE_LIMIT_REDIS_TIMEOUT_MS, ENV_RATE_LIMIT_REDIS_URL,
+    ENV_REGION, ENV_TOKEN,
 };
 pub use context::ClientContext;
 pub use error::{ApiError, DecodeFailure, Error, ErrorDetail};
@@ -47,6 +49,8 @@ pub use hooks::{ASHARE_ID_HEADER, NETSUITE_DEPLOY_ID_HEADER, NETSUITE_SCRIPT_ID_
 pub use nullable::Nullable;
 pub use operation::Operation;
 pub use rate_limit::RateLimit;
+#[cfg(feature = "redis")]
+pub use rate_limit::{RedisFailMode, RedisRateLimit};
 pub use region::Region;
 pub use request_checks::{header_value_problem, path_segment_problem};
 pub use retry::RetryPolicy;

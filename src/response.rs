@@ -153,6 +153,14 @@ async fn convert(op: &'static Operation, error: progenitor_client::Error<()>) ->
         }
         E::UnexpectedResponse(mut response) => {
             let extensions = response.extensions_mut();
+            if let Some(crate::rate_limit::Refused(message)) =
+                extensions.remove::<crate::rate_limit::Refused>()
+            {
+                return Error::RateLimiterUnavailable {
+                    operation: op.id,
+                    message,
+                };
+            }
             if let Some(MaskedSecret(field)) = extensions.remove::<MaskedSecret>() {
                 return Error::MaskedSecret {
                     operation: op.id,
