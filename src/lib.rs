@@ -44,6 +44,7 @@ pub use generated::operations;
 pub use generated::types;
 /// The typed client: one method per operation of the spec.
 pub use generated::Client;
+#[doc(no_inline)]
 pub use generated::{ByteStream, ResponseValue};
 pub use hooks::{ASHARE_ID_HEADER, NETSUITE_DEPLOY_ID_HEADER, NETSUITE_SCRIPT_ID_HEADER};
 pub use nullable::Nullable;
