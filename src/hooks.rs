@@ -9,6 +9,7 @@ use reqwest::header::{HeaderName, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{ResponseBuilderExt, StatusCode};
 use tracing::Instrument;
 
+use crate::refusal::Refusal;
 use crate::retry::Outcome;
 use crate::{operations, Client, ClientContext};
 
@@ -56,7 +57,7 @@ impl ClientHooks<ClientContext> for &Client {
                 .and_then(reqwest::Body::as_bytes)
                 .and_then(crate::secrets::masked_field);
             if let Some(field) = masked {
-                return Ok(refused_masked_secret(field));
+                return Ok(Refusal::MaskedSecret(field).into_response());
             }
         }
         let span = tracing::debug_span!(
@@ -108,7 +109,7 @@ impl Client {
                     // Fail closed: nothing is sent (`Error::RateLimiterUnavailable`).
                     Err(refused) => {
                         span.record("attempts", attempt);
-                        return Ok(refused.into_response());
+                        return Ok(Refusal::RateLimiter(refused.0).into_response());
                     }
                 };
                 if waited > Duration::from_millis(1) {
@@ -205,17 +206,6 @@ async fn read_body(mut response: reqwest::Response) -> reqwest::Result<reqwest::
         read.extensions_mut().extend(extensions);
     }
     Ok(reqwest::Response::from(read))
-}
-
-/// The answer the hook gives in place of a request it refused to send: marked, so that
-/// the error conversion reports [`Error::MaskedSecret`](crate::Error::MaskedSecret).
-fn refused_masked_secret(field: String) -> reqwest::Response {
-    let mut refused = http::Response::new(bytes::Bytes::new());
-    *refused.status_mut() = StatusCode::BAD_REQUEST;
-    refused
-        .extensions_mut()
-        .insert(crate::response::MaskedSecret(field));
-    reqwest::Response::from(refused)
 }
 
 /// A `204 No Content` on a list, answered as `200` with the body `[]`.

@@ -17,6 +17,7 @@ mod operation;
 pub mod paging;
 mod rate_limit;
 mod redirect;
+mod refusal;
 mod region;
 mod request_checks;
 mod response;

@@ -13,8 +13,9 @@
 //! - to another origin (scheme, host, port) without `Authorization`, cookies, the
 //!   account share and the NetSuite headers.
 //!
-//! A redirect that is not followed is returned to the caller with a [`Refused`] marker,
-//! which the error conversion turns into [`Error::Redirect`](crate::Error::Redirect).
+//! A redirect that is not followed is returned to the caller marked with
+//! [`Refusal::Redirect`], which the error conversion turns into
+//! [`Error::Redirect`](crate::Error::Redirect).
 
 use reqwest::header::{
     HeaderName, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, PROXY_AUTHORIZATION,
@@ -24,6 +25,7 @@ use reqwest::{Method, Request, Response, StatusCode};
 use url::Url;
 
 use crate::hooks::{ASHARE_ID, NETSUITE_DEPLOY_ID, NETSUITE_SCRIPT_ID};
+use crate::refusal::Refusal;
 
 /// The most redirects followed for one request.
 pub(crate) const MAX_REDIRECTS: usize = 10;
@@ -38,11 +40,6 @@ const ORIGIN_BOUND: [HeaderName; 7] = [
     NETSUITE_SCRIPT_ID,
     NETSUITE_DEPLOY_ID,
 ];
-
-/// Why a redirect answer was handed back instead of followed (kept in the answer's
-/// extensions).
-#[derive(Clone, Debug)]
-pub(crate) struct Refused(pub(crate) String);
 
 /// Sends `request` with `http` (whose own redirects are off), following redirects as
 /// the module says.
@@ -139,7 +136,6 @@ fn insecure(url: &Url, allow_insecure_http: bool) -> Option<String> {
     })
 }
 
-fn refuse(mut response: Response, reason: String) -> Response {
-    response.extensions_mut().insert(Refused(reason));
-    response
+fn refuse(response: Response, reason: String) -> Response {
+    Refusal::Redirect(reason).mark(response)
 }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::error::{ApiError, DecodeFailure, ErrorDetail};
 use crate::hooks::ReadBody;
-use crate::redirect::Refused;
+use crate::refusal::Refusal;
 use crate::{Error, Operation};
 
 /// How many characters of a body an error shows.
@@ -56,11 +56,6 @@ pub(crate) async fn from_read_body<T: DeserializeOwned, E>(
 /// The serde error of a success answer that did not decode (see [`from_read_body`]).
 #[derive(Clone)]
 struct Undecodable(Arc<serde_json::Error>);
-
-/// A request the hook refused to send because its body holds a masked secret at this
-/// JSON pointer; the hook answers in its place, marked with this.
-#[derive(Clone, Debug)]
-pub(crate) struct MaskedSecret(pub(crate) String);
 
 /// Finishes a JSON (or empty) operation.
 pub(crate) async fn finish<T>(
@@ -153,25 +148,8 @@ async fn convert(op: &'static Operation, error: progenitor_client::Error<()>) ->
         }
         E::UnexpectedResponse(mut response) => {
             let extensions = response.extensions_mut();
-            if let Some(crate::rate_limit::Refused(message)) =
-                extensions.remove::<crate::rate_limit::Refused>()
-            {
-                return Error::RateLimiterUnavailable {
-                    operation: op.id,
-                    message,
-                };
-            }
-            if let Some(MaskedSecret(field)) = extensions.remove::<MaskedSecret>() {
-                return Error::MaskedSecret {
-                    operation: op.id,
-                    field,
-                };
-            }
-            if let Some(Refused(message)) = extensions.remove::<Refused>() {
-                return Error::Redirect {
-                    operation: op.id,
-                    message,
-                };
+            if let Some(refusal) = extensions.remove::<Refusal>() {
+                return refusal.into_error(op.id);
             }
             if let Some(Undecodable(source)) = extensions.remove::<Undecodable>() {
                 let status = response.status();

@@ -103,18 +103,6 @@ impl Default for RateLimit {
 #[cfg_attr(not(feature = "redis"), allow(dead_code))] // Made by the Redis limiter only.
 pub(crate) struct Refused(pub(crate) String);
 
-impl Refused {
-    /// The answer the request hook gives instead of sending: a `503` that no operation
-    /// documents (so the generated code passes it on whole) carrying this refusal,
-    /// which `response::convert` turns into `Error::RateLimiterUnavailable`.
-    pub(crate) fn into_response(self) -> reqwest::Response {
-        let mut answer = http::Response::new(bytes::Bytes::new());
-        *answer.status_mut() = http::StatusCode::SERVICE_UNAVAILABLE;
-        answer.extensions_mut().insert(self);
-        reqwest::Response::from(answer)
-    }
-}
-
 /// A client's limiter: the in-process bucket, or the bucket in Redis shared by every
 /// process of the account (with the in-process one as its fallback). Cheap to clone;
 /// clones share the bucket.
