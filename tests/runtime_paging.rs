@@ -33,6 +33,21 @@ async fn read_until_error<T>(
     }
 }
 
+/// Lists every flow of `server`, which must end with `Error::Paging` whose message holds
+/// `says`.
+async fn flows_paging_fails(server: &CaptureServer, says: &str) {
+    let err = server
+        .client()
+        .list_flows()
+        .collect_all()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Paging { message, .. } if message.contains(says)),
+        "{err:?}"
+    );
+}
+
 fn flows(range: std::ops::Range<usize>) -> Value {
     Value::Array(
         range
@@ -137,16 +152,7 @@ async fn a_next_link_to_another_host_is_refused_and_never_contacted() {
             Reply::json(200, &flows(0..1)).with_header("Link", &format!("<{link}>; rel=\"next\""))
         })
         .await;
-        let err = server
-            .client()
-            .list_flows()
-            .collect_all()
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(&err, Error::Paging { message, .. } if message.contains("not following")),
-            "{err:?}"
-        );
+        flows_paging_fails(&server, "not following").await;
     }
     assert_eq!(
         other.count(),
@@ -457,16 +463,7 @@ async fn a_link_to_the_api_host_is_followed_on_the_configured_base_url() {
             Reply::json(200, &flows(0..1)).with_header("Link", &format!("<{link}>; rel=\"next\""))
         })
         .await;
-        let err = server
-            .client()
-            .list_flows()
-            .collect_all()
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(&err, Error::Paging { message, .. } if message.contains("not following")),
-            "{link}: {err:?}"
-        );
+        flows_paging_fails(&server, "not following").await;
         assert_eq!(server.count(), 1);
     }
 }
@@ -481,16 +478,7 @@ async fn the_same_page_under_ever_new_links_ends_with_an_error() {
             .with_header("Link", &format!("</v1/flows?skip={}>; rel=\"next\"", n + 1))
     })
     .await;
-    let err = server
-        .client()
-        .list_flows()
-        .collect_all()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, Error::Paging { message, .. } if message.contains("same page")),
-        "{err:?}"
-    );
+    flows_paging_fails(&server, "same page").await;
     assert_eq!(server.count(), 2);
 }
 
