@@ -47,7 +47,7 @@ pub use generated::Client;
 #[doc(no_inline)]
 pub use generated::{ByteStream, ResponseValue};
 pub use hooks::{ASHARE_ID_HEADER, NETSUITE_DEPLOY_ID_HEADER, NETSUITE_SCRIPT_ID_HEADER};
-pub use nullable::Nullable;
+pub use nullable::{NoValue, Nullable};
 pub use operation::Operation;
 pub use rate_limit::RateLimit;
 #[cfg(feature = "redis")]

@@ -3,6 +3,8 @@
 //! - Optional properties become `crate::Nullable<T>` (absent, `null`, or a value), so a
 //!   resource read and written back keeps explicit `null`s and empty lists exactly as
 //!   received; typify's `Option`/`Vec` fields would drop both.
+//! - Structs that keep unknown fields in `extra` get a generated `Deserialize`
+//!   ([`crate::deserialize`]) instead of serde's `flatten`, which buffers every record.
 //! - Structs whose fields are all optional derive `Default`, and their builders start
 //!   with an empty `extra` map instead of an error.
 //! - The generated `ClientHooks` impl is removed: the crate supplies its own (auth,
@@ -138,6 +140,8 @@ fn rewrite_types(module: &mut ItemMod, extra_types: TokenStream) -> Result<(), S
             }
         }
     }
+    let deserialize = crate::deserialize::replace_flatten_derives(items)?;
+    items.extend(deserialize);
     let extra: syn::File = syn::parse2(extra_types).map_err(|e| format!("open enum code: {e}"))?;
     items.extend(extra.items);
     Ok(())
