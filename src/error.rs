@@ -13,8 +13,8 @@ use serde::Deserialize;
 ///
 /// match client.get_export().id("5a6b7c8d9e0f1a2b3c4d5e6f").send().await {
 ///     Ok(export) => println!("{:?}", export.name),
-///     Err(Error::Api(e)) if e.status.as_u16() == 404 => println!("no such export"),
-///     Err(Error::RateLimited { retry_after, .. }) => println!("slow down for {retry_after:?}"),
+///     Err(e) if e.is_not_found() => println!("no such export"),
+///     Err(e) if e.is_rate_limited() => println!("slow down for {:?}", e.retry_after()),
 ///     Err(e) => eprintln!("{e}"),
 /// }
 /// # }
