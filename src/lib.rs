@@ -8,6 +8,7 @@ mod client_builder;
 mod context;
 mod contract_support;
 mod error;
+mod extra;
 mod generated;
 mod hooks;
 #[cfg(feature = "mock")]
@@ -33,6 +34,7 @@ pub use client_builder::{
 };
 pub use context::ClientContext;
 pub use error::{ApiError, DecodeFailure, Error, ErrorDetail};
+pub use extra::Extra;
 #[doc(hidden)]
 pub use generated::__contract;
 /// The operation builders behind each `Client` method (`client.get_export()` returns a

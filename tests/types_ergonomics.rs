@@ -256,3 +256,45 @@ fn decoding_follows_serdes_rules_on_missing_repeated_and_wrong_fields() {
     let not_an_object = decode_all_ways::<types::Export>("[]").unwrap_err();
     assert!(not_an_object.contains("struct Export"), "{not_an_object}");
 }
+
+#[test]
+fn unknown_fields_read_change_and_serialize_like_a_map() {
+    // Pretty-printed input: the kept text is re-encoded compactly, as a `Value` would be.
+    let json = "{ \"name\" : \"n\", \"http\" : { \"method\" : \"GET\",\n \"ids\" : [ 1 , 2.50 ] },\n \"a\": true }";
+    let mut export: types::Export = decode_all_ways(json).unwrap();
+    assert_eq!(
+        serde_json::to_string(&export).unwrap(),
+        r#"{"name":"n","a":true,"http":{"ids":[1,2.50],"method":"GET"}}"#
+    );
+    let expected: serde_json::Map<String, Value> =
+        serde_json::from_str(r#"{"a": true, "http": {"method": "GET", "ids": [1, 2.50]}}"#)
+            .unwrap();
+    assert_eq!(*export.extra, expected);
+    assert_eq!(export.extra, integrator_io::Extra::from(expected.clone()));
+    assert_eq!(
+        (&export.extra)
+            .into_iter()
+            .map(|(k, _)| k.as_str())
+            .collect::<Vec<_>>(),
+        ["a", "http"]
+    );
+    export.extra.insert("b".into(), json!(null));
+    export.extra.remove("a");
+    assert_eq!(
+        serde_json::to_string(&export).unwrap(),
+        r#"{"name":"n","b":null,"http":{"ids":[1,2.50],"method":"GET"}}"#
+    );
+    let map: serde_json::Map<String, Value> = export.extra.into();
+    assert_eq!(map.len(), 2);
+}
+
+#[test]
+fn unknown_fields_decode_from_other_deserializers_too() {
+    let yaml = "name: n\nhttp:\n  method: GET\n  n: 1\nflag: true\nlist: [a, 2]\n";
+    let export: types::Export = serde_yaml::from_str(yaml).unwrap();
+    assert_eq!(export.name.as_deref(), Some("n"));
+    assert_eq!(export.extra["http"], json!({"method": "GET", "n": 1}));
+    assert_eq!(export.extra["flag"], json!(true));
+    assert_eq!(export.extra["list"], json!(["a", 2]));
+    assert_eq!(export.extra.len(), 3);
+}

@@ -7,8 +7,10 @@
 //! those structs and generates a map visitor instead:
 //!
 //! - a known key (after its `rename`) is deserialized straight into its typed field;
-//! - an unknown key goes into `extra` as a `serde_json::Value` read straight from the
-//!   deserializer (so `arbitrary_precision` keeps every number's text);
+//! - an unknown key goes into `extra`, a `crate::Extra`, as the value's JSON text read
+//!   straight from the deserializer (serde_json's `raw_value`), parsed into a
+//!   `serde_json::Value` only when the map is first read; so the unknown fields, most of
+//!   a typical record, cost a scan and a copy instead of a tree of allocations;
 //! - a field with `#[serde(default)]` (every `Nullable`) that is missing takes its
 //!   default (`Nullable::Absent`); a missing required field is a `missing_field` error,
 //!   except an `Option` one, which is `None` as serde's derive has it;
@@ -18,10 +20,13 @@
 //! `Serialize` and `JsonSchema` stay derived (they read the same `serde` attributes), so
 //! the output is byte-identical to before.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
+use syn::visit_mut::VisitMut;
 use syn::{parse_quote, Attribute, Fields, Item, ItemStruct, Path, Token, Type};
 
 /// One field of a struct, as the visitor sees it.
@@ -39,6 +44,7 @@ type Shape = (Vec<FieldInfo>, syn::Ident);
 /// generated one; returns the generated impls, to be added to the module.
 pub fn replace_flatten_derives(items: &mut [Item]) -> Result<Vec<Item>, String> {
     let mut out = Vec::new();
+    let mut names = BTreeSet::new();
     for item in items.iter_mut() {
         let Item::Struct(st) = item else { continue };
         let Some(shape) = flattened_struct(st)? else {
@@ -47,12 +53,81 @@ pub fn replace_flatten_derives(items: &mut [Item]) -> Result<Vec<Item>, String> 
         if !remove_derive(&mut st.attrs, "Deserialize")? {
             continue;
         }
+        set_extra_type(st, &shape.1);
+        names.insert(st.ident.to_string());
         let code = deserialize_impl(&st.ident, &shape);
         let file: syn::File =
             syn::parse2(code).map_err(|e| format!("Deserialize of `{}`: {e}", st.ident))?;
         out.extend(file.items);
     }
+    for item in items.iter_mut() {
+        if let Item::Mod(module) = item {
+            if module.ident == "builder" {
+                if let Some((_, builder_items)) = module.content.as_mut() {
+                    rewrite_builders(builder_items, &names);
+                }
+            }
+        }
+    }
     Ok(out)
+}
+
+/// The flattened map becomes `crate::Extra` (same `serde_json::Map` API through `Deref`,
+/// kept as JSON text until read).
+fn set_extra_type(st: &mut ItemStruct, extra: &syn::Ident) {
+    if let Fields::Named(named) = &mut st.fields {
+        for field in named.named.iter_mut() {
+            if field.ident.as_ref() == Some(extra) {
+                field.ty = parse_quote!(crate::Extra);
+            }
+        }
+    }
+}
+
+/// In the struct builders of `names`, the `extra` field and setter take `crate::Extra`
+/// (which converts from a `serde_json::Map`).
+fn rewrite_builders(items: &mut [Item], names: &BTreeSet<String>) {
+    let map: Type = parse_quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>);
+    let mut replace = ReplaceMap(crate::postprocess::type_key(&map));
+    for item in items.iter_mut() {
+        match item {
+            Item::Struct(st) if names.contains(&st.ident.to_string()) => {
+                if let Fields::Named(named) = &mut st.fields {
+                    for field in named.named.iter_mut() {
+                        if field.ident.as_ref().is_some_and(|i| i == "extra") {
+                            replace.visit_type_mut(&mut field.ty);
+                        }
+                    }
+                }
+            }
+            Item::Impl(imp) if imp.trait_.is_none() => {
+                let name = crate::postprocess::type_key(&imp.self_ty);
+                if !names.contains(&name) {
+                    continue;
+                }
+                for member in imp.items.iter_mut() {
+                    if let syn::ImplItem::Fn(func) = member {
+                        if func.sig.ident == "extra" {
+                            replace.visit_generics_mut(&mut func.sig.generics);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+struct ReplaceMap(String);
+
+impl VisitMut for ReplaceMap {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if crate::postprocess::type_key(ty) == self.0 {
+            *ty = parse_quote!(crate::Extra);
+            return;
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
+    }
 }
 
 /// The struct's typed fields and the name of its flattened map, when it has one (and
@@ -227,7 +302,7 @@ fn deserialize_impl(name: &syn::Ident, (fields, extra): &Shape) -> TokenStream {
                         A: ::serde::de::MapAccess<'de>,
                     {
                         #(let mut #locals: ::std::option::Option<#types> = ::std::option::Option::None;)*
-                        let mut extra = ::serde_json::Map::new();
+                        let mut extra = crate::extra::ExtraBuilder::default();
                         while let ::std::option::Option::Some(key) = map.next_key::<__Key>()? {
                             match key {
                                 #(
@@ -240,15 +315,12 @@ fn deserialize_impl(name: &syn::Ident, (fields, extra): &Shape) -> TokenStream {
                                         #locals = ::std::option::Option::Some(map.next_value::<#types>()?);
                                     }
                                 )*
-                                __Key::Other(key) => {
-                                    let value = map.next_value::<::serde_json::Value>()?;
-                                    extra.insert(key, value);
-                                }
+                                __Key::Other(key) => extra.next_value(key, &mut map)?,
                             }
                         }
                         ::std::result::Result::Ok(#name {
                             #(#idents: #finish,)*
-                            #extra: extra,
+                            #extra: extra.finish(),
                         })
                     }
                 }
