@@ -17,7 +17,8 @@ use serde_json::{Map, Value};
 /// [`Value`] the first time the map is read, which is what lets the generated types
 /// decode faster than `serde_json::Value` (BENCHMARKS.md, section 2). Reading,
 /// comparing and serializing see the same map as before: keys in order, numbers with
-/// their exact text.
+/// their exact text. After a read through `&self` both the text and the values are held
+/// until the next change through `&mut self` drops the text.
 ///
 /// ```
 /// use integrator_io::types::Export;
