@@ -13,8 +13,8 @@ use serde::Deserialize;
 ///
 /// match client.get_export().id("5a6b7c8d9e0f1a2b3c4d5e6f").send().await {
 ///     Ok(export) => println!("{:?}", export.name),
-///     Err(Error::Api(e)) if e.status.as_u16() == 404 => println!("no such export"),
-///     Err(Error::RateLimited { retry_after, .. }) => println!("slow down for {retry_after:?}"),
+///     Err(e) if e.is_not_found() => println!("no such export"),
+///     Err(e) if e.is_rate_limited() => println!("slow down for {:?}", e.retry_after()),
 ///     Err(e) => eprintln!("{e}"),
 /// }
 /// # }
@@ -187,7 +187,50 @@ pub enum DecodeFailure {
 }
 
 impl Error {
-    /// The HTTP status of an answer the API gave, if the error is one.
+    /// The HTTP status of the answer, for every error that has one: `Unauthorized`,
+    /// `RateLimited`, `Api`, `UnexpectedStatus`, `Decode` (the success status whose body
+    /// did not decode) and a `Transport` error reqwest reports with a status.
+    ///
+    /// ```
+    /// # use std::io::{Read, Write};
+    /// # fn answering(status: &'static str) -> String {
+    /// #     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    /// #     let base = format!("http://{}", listener.local_addr().unwrap());
+    /// #     std::thread::spawn(move || {
+    /// #         for mut stream in listener.incoming().flatten() {
+    /// #             let _ = stream.read(&mut [0; 8192]);
+    /// #             let body = r#"{"errors":[{"code":"not_found","message":"Not found"}]}"#;
+    /// #             let _ = write!(stream, "HTTP/1.1 {status}\r\ncontent-type: application/json\r\n\
+    /// #                 retry-after: 0\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+    /// #         }
+    /// #     });
+    /// #     base
+    /// # }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), integrator_io::Error> {
+    /// use integrator_io::{Client, RetryPolicy};
+    ///
+    /// // A stand-in for the API that answers every request `404 Not Found`.
+    /// let base_url = answering("404 Not Found");
+    /// let client = Client::builder().token("t0k3n").base_url(base_url).build()?;
+    ///
+    /// let err = client.get_export().id("5a6b7c8d9e0f1a2b3c4d5e6f").send().await.unwrap_err();
+    /// assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    /// assert!(err.is_not_found());
+    /// assert!(!err.is_rate_limited() && !err.is_unauthorized());
+    ///
+    /// // `401` and `429` (here without retrying) are told the same way.
+    /// let client = Client::builder().token("t0k3n").base_url(answering("401 Unauthorized")).build()?;
+    /// assert!(client.get_token_info().send().await.unwrap_err().is_unauthorized());
+    /// let client = Client::builder()
+    ///     .token("t0k3n")
+    ///     .base_url(answering("429 Too Many Requests"))
+    ///     .retry(RetryPolicy::none())
+    ///     .build()?;
+    /// assert!(client.get_token_info().send().await.unwrap_err().is_rate_limited());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Unauthorized(e) | Error::Api(e) | Error::RateLimited { error: e, .. } => {
@@ -210,6 +253,34 @@ impl Error {
     /// True when the request timed out.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Transport { source, .. } if source.is_timeout())
+    }
+
+    /// True when the API answered `404 Not Found`: no such resource, or no such state
+    /// key. See [`status`](Self::status) for an example.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// True when the API answered `429 Too Many Requests` (after the retries of the
+    /// client's [`RetryPolicy`](crate::RetryPolicy)). [`retry_after`](Self::retry_after)
+    /// tells how long to wait.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, Error::RateLimited { .. })
+            || self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// True when the API answered `401 Unauthorized`: the token is missing, wrong,
+    /// expired or from the other region.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, Error::Unauthorized(_)) || self.status() == Some(StatusCode::UNAUTHORIZED)
+    }
+
+    /// The `Retry-After` the API sent with a `429`, when it sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
     }
 }
 

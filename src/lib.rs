@@ -8,6 +8,7 @@ mod client_builder;
 mod context;
 mod contract_support;
 mod error;
+mod extra;
 mod generated;
 mod hooks;
 #[cfg(feature = "mock")]
@@ -34,6 +35,7 @@ pub use client_builder::{
 };
 pub use context::ClientContext;
 pub use error::{ApiError, DecodeFailure, Error, ErrorDetail};
+pub use extra::Extra;
 #[doc(hidden)]
 pub use generated::__contract;
 /// The operation builders behind each `Client` method (`client.get_export()` returns a
@@ -48,7 +50,7 @@ pub use generated::Client;
 #[doc(no_inline)]
 pub use generated::{ByteStream, ResponseValue};
 pub use hooks::{ASHARE_ID_HEADER, NETSUITE_DEPLOY_ID_HEADER, NETSUITE_SCRIPT_ID_HEADER};
-pub use nullable::Nullable;
+pub use nullable::{NoValue, Nullable};
 pub use operation::Operation;
 pub use rate_limit::RateLimit;
 #[cfg(feature = "redis")]

@@ -8,6 +8,8 @@
 
 #[cfg(feature = "generate")]
 mod contract;
+#[cfg(feature = "generate")]
+pub mod deserialize;
 #[cfg(feature = "examples")]
 pub mod examples;
 #[cfg(feature = "examples")]
@@ -120,6 +122,8 @@ fn settings(open_enums: &[open_enum::OpenEnum]) -> progenitor_impl::GenerationSe
         .with_interface(progenitor_impl::InterfaceStyle::Builder)
         .with_tag(progenitor_impl::TagStyle::Merged)
         .with_derive("schemars::JsonSchema")
+        // `Eq` is added by the post-pass, where no field is a float.
+        .with_derive("PartialEq")
         .with_inner_type(
             CONTEXT_TYPE
                 .parse::<proc_macro2::TokenStream>()

@@ -141,6 +141,12 @@ pub fn generate(open: &OpenEnum) -> TokenStream {
             }
         }
 
+        impl ::std::convert::From<&str> for crate::Nullable<#ident> {
+            fn from(value: &str) -> Self {
+                crate::Nullable::Value(#ident::from(value))
+            }
+        }
+
         impl ::std::str::FromStr for #ident {
             type Err = ::std::convert::Infallible;
             fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {

@@ -3,6 +3,10 @@
 //! - Optional properties become `crate::Nullable<T>` (absent, `null`, or a value), so a
 //!   resource read and written back keeps explicit `null`s and empty lists exactly as
 //!   received; typify's `Option`/`Vec` fields would drop both.
+//! - Structs that keep unknown fields in `extra` get a generated `Deserialize`
+//!   ([`crate::deserialize`]) instead of serde's `flatten`, which buffers every record.
+//! - Every generated type derives `Eq` beside progenitor's `PartialEq`, unless a field
+//!   somewhere is a float.
 //! - Structs whose fields are all optional derive `Default`, and their builders start
 //!   with an empty `extra` map instead of an error.
 //! - The generated `ClientHooks` impl is removed: the crate supplies its own (auth,
@@ -138,9 +142,39 @@ fn rewrite_types(module: &mut ItemMod, extra_types: TokenStream) -> Result<(), S
             }
         }
     }
+    derive_eq_without_floats(items);
+    let deserialize = crate::deserialize::replace_flatten_derives(items)?;
+    items.extend(deserialize);
     let extra: syn::File = syn::parse2(extra_types).map_err(|e| format!("open enum code: {e}"))?;
     items.extend(extra.items);
     Ok(())
+}
+
+/// Every type derives `Eq` too, unless one of them holds a float (`f32`/`f64` are not
+/// `Eq`, and a field's type may be another generated type): then none does, and the
+/// build still succeeds when the spec gains a `type: number` property.
+fn derive_eq_without_floats(items: &mut [Item]) {
+    let has_float = items.iter().any(|item| {
+        matches!(item, Item::Struct(st) if st.to_token_stream().into_iter().any(is_float_token))
+    });
+    if has_float {
+        return;
+    }
+    for item in items.iter_mut() {
+        if let Item::Struct(st) = item {
+            if derives(&st.attrs, "PartialEq") && !derives(&st.attrs, "Eq") {
+                st.attrs.push(parse_quote!(#[derive(Eq)]));
+            }
+        }
+    }
+}
+
+fn is_float_token(token: proc_macro2::TokenTree) -> bool {
+    match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == "f64" || ident == "f32",
+        proc_macro2::TokenTree::Group(group) => group.stream().into_iter().any(is_float_token),
+        _ => false,
+    }
 }
 
 fn derives(attrs: &[Attribute], name: &str) -> bool {
@@ -568,4 +602,31 @@ fn body_type_of(generics: &syn::Generics) -> Option<Type> {
             first_type_arg(&t.path, Some("TryInto"))
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eq_derived(code: &str) -> Vec<bool> {
+        let mut file: File = syn::parse_str(code).unwrap();
+        derive_eq_without_floats(&mut file.items);
+        file.items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Struct(st) => Some(derives(&st.attrs, "Eq")),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn eq_is_derived_unless_a_field_is_a_float() {
+        let without = "#[derive(PartialEq)] struct A { a: Option<String> }
+                       #[derive(PartialEq)] struct B(pub Vec<A>);";
+        assert_eq!(eq_derived(without), [true, true]);
+        let with = "#[derive(PartialEq)] struct A { a: Option<String> }
+                    #[derive(PartialEq)] struct B { b: crate::Nullable<Vec<f64>> }";
+        assert_eq!(eq_derived(with), [false, false]);
+    }
 }
