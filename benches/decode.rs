@@ -2,7 +2,7 @@
 //! Salesforce sub-objects, unknown fields), from the same bytes into the generated types
 //! (`Vec<types::Export>`) and into `serde_json::Value`.
 //!
-//! `cargo bench --features sandbox --bench decode`
+//! `cargo bench --bench decode`
 
 mod common;
 

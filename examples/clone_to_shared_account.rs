@@ -13,7 +13,7 @@
 mod common;
 
 use futures::TryStreamExt;
-use integrator_io::sandbox::Sandbox;
+use integrator_io_sandbox::Sandbox;
 use integrator_io::{types, Client, Error, Nullable};
 
 /// The share id the second sandbox stands for.

@@ -3,7 +3,7 @@
 //! scaled bucket. Timing bounds are lower bounds or generous upper ones; the sandbox's
 //! own counters (`Sandbox::stats`) are the measure.
 //!
-//! `cargo test --features redis,sandbox --test redis_limiter` (needs `redis-server`;
+//! `cargo test --features redis --test redis_limiter` (needs `redis-server`;
 //! without it the tests are skipped locally and fail in CI).
 
 mod redis_support;
@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use integrator_io::sandbox::Sandbox;
+use integrator_io_sandbox::Sandbox;
 use integrator_io::{
     Client, ClientBuilder, Error, RateLimit, RedisFailMode, RedisRateLimit, RetryPolicy,
 };

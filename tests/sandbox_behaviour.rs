@@ -1,14 +1,13 @@
 //! The sandbox behaves like the API: authentication, the account-share rule, the error
 //! envelope, validation against the spec (`422` with fields), the leaky bucket (`429`
 //! with `Retry-After`), the knobs (latency, injected errors), and no panic on bad input.
-#![cfg(feature = "sandbox")]
 
 mod sandbox_support;
 
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use integrator_io::sandbox::Sandbox;
+use integrator_io_sandbox::Sandbox;
 use integrator_io::{Client, Error, RetryPolicy};
 use sandbox_support::Raw;
 use serde_json::{json, Value};

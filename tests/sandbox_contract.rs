@@ -6,13 +6,12 @@
 //! answer: status, content type, body), and through the generated client with
 //! `integrator_io::__contract::send` (each operation's builder, its response decoded
 //! through the generated types and validated again).
-#![cfg(feature = "sandbox")]
 
 mod sandbox_support;
 
 use std::collections::HashMap;
 
-use integrator_io::sandbox::Sandbox;
+use integrator_io_sandbox::Sandbox;
 use integrator_io_codegen::json_schema::SchemaSet;
 use integrator_io_codegen::spec::Operation;
 use sandbox_support::{spec, Answer, Raw};

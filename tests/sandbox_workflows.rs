@@ -1,12 +1,11 @@
 //! Workflows through the generated client against the sandbox: CRUD of every
 //! collection keeping every field as sent, list paging with `Link`, the `204` empty
 //! list, flow runs into jobs and errors, state keys, virtual export paging.
-#![cfg(feature = "sandbox")]
 
 mod sandbox_support;
 
 use futures::StreamExt;
-use integrator_io::sandbox::Sandbox;
+use integrator_io_sandbox::Sandbox;
 use integrator_io::{types, Client, Error};
 use sandbox_support::Raw;
 use serde_json::{json, Value};
@@ -781,7 +780,7 @@ async fn the_clients_pagers_walk_the_sandbox_to_the_end() {
     assert!(open["nextPageURL"].is_string(), "pages of 3");
 }
 
-/// A measurement, not a check: `cargo test --release --features sandbox --test
+/// A measurement, not a check: `cargo test --release --test
 /// sandbox_workflows -- --ignored --nocapture measure`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore]

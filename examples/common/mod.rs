@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use integrator_io::sandbox::{Sandbox, SandboxBuilder};
+use integrator_io_sandbox::{Sandbox, SandboxBuilder};
 use integrator_io::Client;
 
 /// Where an example runs.

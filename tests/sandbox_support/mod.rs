@@ -1,7 +1,7 @@
 //! Shared by the sandbox tests: raw HTTP calls to a sandbox, and the spec.
 #![allow(dead_code)]
 
-use integrator_io::sandbox::Sandbox;
+use integrator_io_sandbox::Sandbox;
 use serde_json::Value;
 
 #[path = "../support/spec.rs"]
