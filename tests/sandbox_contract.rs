@@ -11,9 +11,9 @@ mod sandbox_support;
 
 use std::collections::HashMap;
 
-use integrator_io_sandbox::Sandbox;
 use integrator_io_codegen::json_schema::SchemaSet;
 use integrator_io_codegen::spec::Operation;
+use integrator_io_sandbox::Sandbox;
 use sandbox_support::{spec, Answer, Raw};
 use serde_json::{json, Value};
 
@@ -27,6 +27,20 @@ impl Ids {
             .cloned()
             .unwrap_or_else(|| panic!("no id for {name}"))
     }
+}
+
+/// A seeded sandbox without rate limit (kept alive by the caller), raw calls to it, the
+/// ids of its seeded resources, and the spec's schemas.
+async fn seeded() -> (Sandbox, Raw, Ids, SchemaSet) {
+    let sandbox = Sandbox::builder()
+        .seed(true)
+        .no_rate_limit()
+        .start()
+        .await
+        .unwrap();
+    let raw = Raw::new(&sandbox);
+    let ids = seeded_ids(&raw).await;
+    (sandbox, raw, ids, SchemaSet::new(spec()))
 }
 
 async fn seeded_ids(raw: &Raw) -> Ids {
@@ -268,15 +282,7 @@ fn check(op: &Operation, answer: &Answer, schemas: &SchemaSet) -> Result<(), Str
 
 #[tokio::test]
 async fn every_operation_answers_a_documented_status_with_a_valid_body() {
-    let sandbox = Sandbox::builder()
-        .seed(true)
-        .no_rate_limit()
-        .start()
-        .await
-        .unwrap();
-    let raw = Raw::new(&sandbox);
-    let ids = seeded_ids(&raw).await;
-    let schemas = SchemaSet::new(spec());
+    let (_sandbox, raw, ids, schemas) = seeded().await;
     let operations = spec().operations();
     assert_eq!(operations.len(), 100);
     let mut failures = Vec::new();
@@ -380,15 +386,7 @@ fn check_decoded(op: &Operation, value: &Value, schemas: &SchemaSet) -> Result<(
 
 #[tokio::test]
 async fn unknown_ids_answer_404_with_the_envelope_on_every_operation_that_takes_one() {
-    let sandbox = Sandbox::builder()
-        .seed(true)
-        .no_rate_limit()
-        .start()
-        .await
-        .unwrap();
-    let raw = Raw::new(&sandbox);
-    let ids = seeded_ids(&raw).await;
-    let schemas = SchemaSet::new(spec());
+    let (_sandbox, raw, ids, schemas) = seeded().await;
     let envelope = json!({"$ref": "#/components/schemas/ErrorEnvelope"});
     let mut failures = Vec::new();
     for op in spec().operations() {

@@ -110,8 +110,12 @@ fn contract_coverage_every_operation_has_request_and_response_contracts() {
     // Straight to the process's stderr: libtest captures `print!`/`eprint!` of passing
     // tests, and this line belongs in every `cargo test --workspace` log.
     let mut stderr = std::io::stderr();
-    writeln!(stderr, "contract coverage: {covered}/{} operations", all.len())
-        .expect("stderr is writable");
+    writeln!(
+        stderr,
+        "contract coverage: {covered}/{} operations",
+        all.len()
+    )
+    .expect("stderr is writable");
     writeln!(
         stderr,
         "contract cases: {request_cases} requests, {response_cases} responses ({} per operation and property, seed {:x}) in {:.1?}",
