@@ -16,8 +16,8 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use futures::TryStreamExt;
-use integrator_io_sandbox::Sandbox;
 use integrator_io::{types, Client};
+use integrator_io_sandbox::Sandbox;
 
 const ROLE: &str = "PAGING_MEMORY_ROLE";
 const SIZES: [usize; 2] = [20_000, 200_000];

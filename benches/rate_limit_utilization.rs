@@ -10,8 +10,8 @@
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use integrator_io_sandbox::Sandbox;
 use integrator_io::{Client, RateLimit, RetryPolicy};
+use integrator_io_sandbox::Sandbox;
 
 const REQUESTS: usize = 2500;
 const TASKS: usize = 32;

@@ -25,8 +25,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures::StreamExt;
-use integrator_io_sandbox::Sandbox;
 use integrator_io::{Client, Error, RateLimit, RedisRateLimit};
+use integrator_io_sandbox::Sandbox;
 use redis_support::RedisServer;
 
 const PROCESSES: usize = 4;

@@ -15,8 +15,8 @@
 
 use std::time::Duration;
 
-use integrator_io_sandbox::Sandbox;
 use integrator_io::{types, Client, Error};
+use integrator_io_sandbox::Sandbox;
 use serde_json::{json, Value};
 
 #[tokio::main]

@@ -9,9 +9,9 @@ use crate::base_url::BaseUrl;
 use crate::context::{ClientContext, Shared};
 use crate::rate_limit::Limiter;
 use crate::request_checks::header_value_problem;
+use crate::token::ApiToken;
 #[cfg(feature = "redis")]
 use crate::RedisRateLimit;
-use crate::token::ApiToken;
 use crate::{Client, Error, RateLimit, Region, RetryPolicy};
 
 /// The environment variable holding the API token.

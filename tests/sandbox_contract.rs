@@ -29,6 +29,18 @@ impl Ids {
     }
 }
 
+/// The spec's own JSON of `op` (its parameters, request body and responses).
+fn operation_json(op: &Operation) -> &'static Value {
+    spec()
+        .raw
+        .pointer(&format!(
+            "/paths/{}/{}",
+            op.path.replace('~', "~0").replace('/', "~1"),
+            op.method.to_lowercase()
+        ))
+        .expect("the operation")
+}
+
 /// A seeded sandbox without rate limit (kept alive by the caller), raw calls to it, the
 /// ids of its seeded resources, and the spec's schemas.
 async fn seeded() -> (Sandbox, Raw, Ids, SchemaSet) {
@@ -229,14 +241,7 @@ fn check(op: &Operation, answer: &Answer, schemas: &SchemaSet) -> Result<(), Str
             answer.text().chars().take(300).collect::<String>()
         ));
     }
-    let raw = spec()
-        .raw
-        .pointer(&format!(
-            "/paths/{}/{}",
-            op.path.replace('~', "~0").replace('/', "~1"),
-            op.method.to_lowercase()
-        ))
-        .expect("the operation");
+    let raw = operation_json(op);
     let response = spec().deref(&raw["responses"][&status]);
     let Some(content) = response.get("content").and_then(Value::as_object) else {
         return if answer.body.is_empty() {
@@ -351,14 +356,7 @@ async fn every_operation_succeeds_through_the_generated_client_with_a_valid_answ
 /// (text answers are non-empty strings; no content is `null`).
 fn check_decoded(op: &Operation, value: &Value, schemas: &SchemaSet) -> Result<(), String> {
     let (status, _) = op.primary_success().ok_or("no success response")?;
-    let raw = spec()
-        .raw
-        .pointer(&format!(
-            "/paths/{}/{}",
-            op.path.replace('~', "~0").replace('/', "~1"),
-            op.method.to_lowercase()
-        ))
-        .expect("the operation");
+    let raw = operation_json(op);
     let response = spec().deref(&raw["responses"][status.to_string()]);
     let Some(content) = response.get("content").and_then(Value::as_object) else {
         return if value.is_null() {

@@ -19,9 +19,9 @@ pub mod mock;
 pub mod open_enum;
 #[cfg(feature = "generate")]
 pub mod postprocess;
+pub mod spec;
 #[cfg(feature = "generate")]
 pub mod surface;
-pub mod spec;
 #[cfg(feature = "generate")]
 pub mod view;
 

@@ -36,9 +36,10 @@ pub fn generate_mock(spec: &Spec) -> Result<String, GenerateError> {
     }
     let view = view::generation_view(spec).map_err(GenerateError::Progenitor)?;
     let settings = settings(&open_enum::collect(spec));
-    let tokens = quietly(|| progenitor_impl::Generator::new(&settings).httpmock(&view, CLIENT_CRATE))
-        .map_err(GenerateError::Progenitor)?
-        .map_err(|e| GenerateError::Progenitor(e.to_string()))?;
+    let tokens =
+        quietly(|| progenitor_impl::Generator::new(&settings).httpmock(&view, CLIENT_CRATE))
+            .map_err(GenerateError::Progenitor)?
+            .map_err(|e| GenerateError::Progenitor(e.to_string()))?;
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| GenerateError::Rewrite(e.to_string()))?;
     rewrite(&mut file).map_err(GenerateError::Rewrite)?;

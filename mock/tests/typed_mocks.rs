@@ -2,8 +2,8 @@
 
 use chrono::{TimeZone, Utc};
 use httpmock::MockServer;
-use integrator_io_mock::{MockServerExt, BASE_PATH};
 use integrator_io::{types, Client, Error, RetryPolicy};
+use integrator_io_mock::{MockServerExt, BASE_PATH};
 use serde_json::json;
 
 fn client_for(base_url: String) -> Client {
