@@ -22,17 +22,6 @@ fn main() {
     if let Err(e) = std::fs::write(&out, generated.code) {
         fail(&format!("cannot write {}: {e}", out.display()));
     }
-    // The typed httpmock helpers, for the `mock` feature only.
-    if std::env::var_os("CARGO_FEATURE_MOCK").is_some() {
-        let mock = match integrator_io_codegen::generate_mock(&spec) {
-            Ok(mock) => mock,
-            Err(e) => fail(&e.to_string()),
-        };
-        let out = Path::new(&out_dir).join("integrator_mock.rs");
-        if let Err(e) = std::fs::write(&out, mock) {
-            fail(&format!("cannot write {}: {e}", out.display()));
-        }
-    }
 }
 
 fn fail(message: &str) -> ! {

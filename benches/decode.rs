@@ -4,7 +4,7 @@
 //! without serde's `flatten` (see `codegen/src/deserialize.rs`); the ratio of the two
 //! times is the figure in BENCHMARKS.md, section 2.
 //!
-//! `cargo bench --features sandbox --bench decode`
+//! `cargo bench --bench decode`
 
 mod common;
 

@@ -3,7 +3,7 @@
 //! a paged virtual export (`virtual_export_records`, pages of 1000). Memory stays bounded
 //! by one page if the ratio of the two peaks is about 1.
 //!
-//! `cargo bench --features sandbox --bench paging_memory`
+//! `cargo bench --bench paging_memory`
 //!
 //! The sandbox holds the data, so it runs in a process of its own (this program started
 //! again as the server), and each client measurement runs in a fresh process too: its
@@ -16,8 +16,8 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use futures::TryStreamExt;
-use integrator_io::sandbox::Sandbox;
 use integrator_io::{types, Client};
+use integrator_io_sandbox::Sandbox;
 
 const ROLE: &str = "PAGING_MEMORY_ROLE";
 const SIZES: [usize; 2] = [20_000, 200_000];

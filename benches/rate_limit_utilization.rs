@@ -4,14 +4,14 @@
 //! its share of the theoretical rate, the `429`s the sandbox answered (its own counter,
 //! `Sandbox::stats`), and the requests that failed after the client's retries.
 //!
-//! `cargo bench --features sandbox --bench rate_limit_utilization`
+//! `cargo bench --bench rate_limit_utilization`
 //! (`RUNS=n` repeats each setup n times; default 3.)
 
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use integrator_io::sandbox::Sandbox;
 use integrator_io::{Client, RateLimit, RetryPolicy};
+use integrator_io_sandbox::Sandbox;
 
 const REQUESTS: usize = 2500;
 const TASKS: usize = 32;

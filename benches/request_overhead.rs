@@ -1,7 +1,7 @@
 //! Request overhead: the generated client against a bare `reqwest` call of the same
 //! request to the same loopback server (a fixed answer, so the client's cost shows).
 //!
-//! `cargo bench --features sandbox --bench request_overhead`
+//! `cargo bench --bench request_overhead`
 //!
 //! Each case sends one request per iteration: GET one export, PUT one export (a ~2.5 KB
 //! body, answered with the same export), sequentially and from 16 concurrent tasks. Both

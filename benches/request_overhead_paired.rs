@@ -3,7 +3,7 @@
 //! machine is doing hits both sides of a pair alike. The ratio of each pair
 //! (client throughput / bare throughput) is reported as median and quartiles.
 //!
-//! `cargo bench --features sandbox --bench request_overhead_paired`
+//! `cargo bench --bench request_overhead_paired`
 //! (`ROUNDS`, default 25, and `ROUND`, requests per round, default 2,000.)
 //!
 //! `request_overhead_paired --count WHO CALL TASKS N` sends N requests of one case and

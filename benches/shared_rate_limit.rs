@@ -14,7 +14,7 @@
 //! - (d) as (a), with Redis killed 5 s in: the clients fall back on in-process limiters
 //!   of a quarter of the bucket each (fail open); requests keep flowing.
 //!
-//! `cargo bench --features sandbox,redis --bench shared_rate_limit` (needs
+//! `cargo bench --features redis --bench shared_rate_limit` (needs
 //! `redis-server` on the PATH).
 
 #[path = "../tests/redis_support/mod.rs"]
@@ -25,8 +25,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures::StreamExt;
-use integrator_io::sandbox::Sandbox;
 use integrator_io::{Client, Error, RateLimit, RedisRateLimit};
+use integrator_io_sandbox::Sandbox;
 use redis_support::RedisServer;
 
 const PROCESSES: usize = 4;

@@ -13,8 +13,8 @@
 mod common;
 
 use futures::TryStreamExt;
-use integrator_io::sandbox::Sandbox;
 use integrator_io::{types, Client, Error, Nullable};
+use integrator_io_sandbox::Sandbox;
 
 /// The share id the second sandbox stands for.
 const SANDBOX_SHARE: &str = "5d4e3f2a1b0c9d8e7f6a5b4c";

@@ -2,7 +2,7 @@
 //! and read its job, page through a virtual export, read and resolve errors, state,
 //! and clean up.
 //!
-//! Without `INTEGRATOR_API_TOKEN` it starts a local sandbox (`integrator_io::sandbox`,
+//! Without `INTEGRATOR_API_TOKEN` it starts a local sandbox (`integrator_io_sandbox`,
 //! seeded with a realistic account) and runs the whole workflow there. With it, it
 //! makes read-only calls on the live account (region from `INTEGRATOR_REGION`, or
 //! `INTEGRATOR_BASE_URL`); set `INTEGRATOR_LIVE_WRITE=1` as well to run the writing
@@ -15,8 +15,8 @@
 
 use std::time::Duration;
 
-use integrator_io::sandbox::Sandbox;
 use integrator_io::{types, Client, Error};
+use integrator_io_sandbox::Sandbox;
 use serde_json::{json, Value};
 
 #[tokio::main]

@@ -17,7 +17,7 @@ many=${MANY:-4200}
 work=$(mktemp -d /tmp/integrator-io-instructions.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-cargo bench --locked --features sandbox --bench request_overhead_paired --no-run 2>"$work/build" ||
+cargo bench --locked --bench request_overhead_paired --no-run 2>"$work/build" ||
   { cat "$work/build" >&2; exit 1; }
 bin=$(sed -nE 's/.*Executable .*\((.*request_overhead_paired-[0-9a-f]+)\).*/\1/p' "$work/build" | tail -1)
 

@@ -9,9 +9,10 @@ use crate::base_url::BaseUrl;
 use crate::context::{ClientContext, Shared};
 use crate::rate_limit::Limiter;
 use crate::request_checks::header_value_problem;
+use crate::token::ApiToken;
 #[cfg(feature = "redis")]
 use crate::RedisRateLimit;
-use crate::{ApiToken, Client, Error, RateLimit, Region, RetryPolicy};
+use crate::{Client, Error, RateLimit, Region, RetryPolicy};
 
 /// The environment variable holding the API token.
 pub const ENV_TOKEN: &str = "INTEGRATOR_API_TOKEN";
@@ -307,7 +308,7 @@ impl ClientBuilder {
         // Below the attempt's timeout, so that a connection that never opened fails as a
         // connect error (which even a POST may retry), not as a timed-out attempt.
         let connect_timeout = self.connect_timeout.min(self.timeout.mul_f64(0.9));
-        let http = reqwest::Client::builder()
+        let http = crate::tls::select(reqwest::Client::builder())?
             .connect_timeout(connect_timeout)
             .timeout(self.timeout)
             .user_agent(user_agent)

@@ -10,7 +10,8 @@ use crate::RetryPolicy;
 
 /// The per-client settings the request hook applies: the `Authorization` header and
 /// the default `Integrator-AShareId` and NetSuite proxy headers. Cheap to clone
-/// (shared), and its `Debug` never shows the token.
+/// (shared), and its `Debug` never shows the token. Not nameable outside the crate: the
+/// generated `Client` carries it as its `inner` value.
 #[derive(Clone)]
 pub struct ClientContext {
     pub(crate) shared: Arc<Shared>,
@@ -32,7 +33,7 @@ pub(crate) struct Shared {
 
 impl ClientContext {
     /// The `Integrator-AShareId` sent with every request that does not set its own.
-    pub fn ashare_id(&self) -> Option<&str> {
+    pub(crate) fn ashare_id(&self) -> Option<&str> {
         self.shared.ashare_id.as_ref().and_then(|v| v.to_str().ok())
     }
 }

@@ -6,13 +6,12 @@ mod base_url;
 mod client;
 mod client_builder;
 mod context;
+#[cfg(feature = "__contract")]
 mod contract_support;
 mod error;
 mod extra;
 mod generated;
 mod hooks;
-#[cfg(feature = "mock")]
-pub mod mock;
 mod nullable;
 mod operation;
 pub mod paging;
@@ -23,9 +22,8 @@ mod region;
 mod request_checks;
 mod response;
 mod retry;
-#[cfg(feature = "sandbox")]
-pub mod sandbox;
 mod secrets;
+mod tls;
 mod token;
 
 pub use client_builder::{
@@ -33,9 +31,11 @@ pub use client_builder::{
     ENV_RATE_LIMIT_REDIS_KEY, ENV_RATE_LIMIT_REDIS_TIMEOUT_MS, ENV_RATE_LIMIT_REDIS_URL,
     ENV_REGION, ENV_TOKEN,
 };
-pub use context::ClientContext;
+// The generated `Client` names it `crate::ClientContext`; not part of the API.
+use context::ClientContext;
 pub use error::{ApiError, DecodeFailure, Error, ErrorDetail};
 pub use extra::Extra;
+#[cfg(feature = "__contract")]
 #[doc(hidden)]
 pub use generated::__contract;
 /// The operation builders behind each `Client` method (`client.get_export()` returns a
@@ -45,10 +45,9 @@ pub use generated::builder;
 pub use generated::operations;
 /// The request and response types of every operation, generated from the spec's schemas.
 pub use generated::types;
-/// The typed client: one method per operation of the spec.
 pub use generated::Client;
 #[doc(no_inline)]
-pub use generated::{ByteStream, ResponseValue};
+pub use generated::ResponseValue;
 pub use hooks::{ASHARE_ID_HEADER, NETSUITE_DEPLOY_ID_HEADER, NETSUITE_SCRIPT_ID_HEADER};
 pub use nullable::{NoValue, Nullable};
 pub use operation::Operation;
@@ -56,6 +55,4 @@ pub use rate_limit::RateLimit;
 #[cfg(feature = "redis")]
 pub use rate_limit::{RedisFailMode, RedisRateLimit};
 pub use region::Region;
-pub use request_checks::{header_value_problem, path_segment_problem};
 pub use retry::RetryPolicy;
-pub use token::ApiToken;

@@ -3,7 +3,7 @@
 use crate::{Error, Operation};
 
 /// Why a path segment would change the URL called, if it would.
-pub fn path_segment_problem(value: &str) -> Option<&'static str> {
+pub(crate) fn path_segment_problem(value: &str) -> Option<&'static str> {
     if value.is_empty() {
         return Some("it is empty");
     }
@@ -24,7 +24,7 @@ pub fn path_segment_problem(value: &str) -> Option<&'static str> {
 }
 
 /// Why a header value is unsafe to send, if it is.
-pub fn header_value_problem(value: &str) -> Option<&'static str> {
+pub(crate) fn header_value_problem(value: &str) -> Option<&'static str> {
     for c in value.chars() {
         match c {
             '\r' | '\n' => return Some("it holds CR or LF"),

@@ -7,20 +7,15 @@ use reqwest::header::HeaderValue;
 use crate::request_checks::header_value_problem;
 use crate::Error;
 
-/// An integrator.io API token. Its `Debug` and `Display` print `ApiToken(<redacted>)`,
-/// and the `Authorization` header built from it is marked sensitive.
-///
-/// ```
-/// let token = integrator_io::ApiToken::new("s3cr3t-token").unwrap();
-/// assert_eq!(format!("{token:?}"), "ApiToken(<redacted>)");
-/// assert!(!format!("{token}").contains("s3cr3t"));
-/// ```
+/// An integrator.io API token, as the client builder holds it. Its `Debug` and `Display`
+/// print `ApiToken(<redacted>)`, and the `Authorization` header built from it is marked
+/// sensitive.
 #[derive(Clone, PartialEq, Eq)]
-pub struct ApiToken(String);
+pub(crate) struct ApiToken(String);
 
 impl ApiToken {
     /// Wraps a token, refusing an empty one or one that cannot travel in a header.
-    pub fn new(token: impl Into<String>) -> Result<Self, Error> {
+    pub(crate) fn new(token: impl Into<String>) -> Result<Self, Error> {
         let token = token.into().trim().to_string();
         if token.is_empty() {
             return Err(Error::MissingToken);
@@ -65,5 +60,23 @@ impl fmt::Debug for ApiToken {
 impl fmt::Display for ApiToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ApiToken;
+
+    #[test]
+    fn debug_and_display_never_show_the_token() {
+        let token = ApiToken::new("s3cr3t-token").unwrap();
+        assert_eq!(format!("{token:?}"), "ApiToken(<redacted>)");
+        assert!(!format!("{token}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn an_empty_token_or_one_with_a_line_break_is_refused() {
+        assert!(ApiToken::new("  ").is_err());
+        assert!(ApiToken::new("a\r\nX-Injected: 1").is_err());
     }
 }

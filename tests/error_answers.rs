@@ -246,5 +246,6 @@ async fn transport_failures_and_timeouts_are_transport_errors() {
     let started = std::time::Instant::now();
     let err = client.get_token_info().send().await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
-    assert!(started.elapsed() < Duration::from_secs(5));
+    // The 60 s default timeout would take 60 s; 20 s holds on a loaded machine.
+    assert!(started.elapsed() < Duration::from_secs(20));
 }

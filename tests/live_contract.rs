@@ -247,7 +247,7 @@ pub async fn run_live(config: &LiveConfig) -> Report {
             return report;
         }
     };
-    let http = reqwest::Client::builder()
+    let http = support::bare_http()
         .timeout(Duration::from_secs(60))
         .connect_timeout(Duration::from_secs(10))
         .redirect(reqwest::redirect::Policy::none())

@@ -3,7 +3,7 @@
 //! scaled bucket. Timing bounds are lower bounds or generous upper ones; the sandbox's
 //! own counters (`Sandbox::stats`) are the measure.
 //!
-//! `cargo test --features redis,sandbox --test redis_limiter` (needs `redis-server`;
+//! `cargo test --features redis --test redis_limiter` (needs `redis-server`;
 //! without it the tests are skipped locally and fail in CI).
 
 mod redis_support;
@@ -13,10 +13,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use integrator_io::sandbox::Sandbox;
 use integrator_io::{
     Client, ClientBuilder, Error, RateLimit, RedisFailMode, RedisRateLimit, RetryPolicy,
 };
+use integrator_io_sandbox::Sandbox;
 use redis_support::{free_port, required, RedisServer};
 
 /// Sends `count` `GET /tokenInfo` from `tasks` tasks; answers the errors.
@@ -30,6 +30,15 @@ async fn send(client: &Client, count: usize, tasks: usize) -> Vec<Error> {
         .filter_map(futures::future::ready)
         .collect()
         .await
+}
+
+/// A sandbox with the documented bucket (burst 1000, 300 a second).
+async fn documented_sandbox() -> Sandbox {
+    Sandbox::builder()
+        .rate_limit(1000, 300)
+        .start()
+        .await
+        .unwrap()
 }
 
 /// A sandbox client without retries (a `429` is an error, counted), limited to `limit`,
@@ -176,11 +185,7 @@ async fn redis_down_at_start_fails_open_with_one_warning_and_comes_back() {
     let port = free_port();
     let here = format!("127.0.0.1:{port}");
     let url = format!("redis://:hunter2-secret@127.0.0.1:{port}/");
-    let sandbox = Sandbox::builder()
-        .rate_limit(1000, 300)
-        .start()
-        .await
-        .unwrap();
+    let sandbox = documented_sandbox().await;
     let client = shared_client(
         &sandbox,
         RateLimit::DEFAULT,
@@ -231,11 +236,7 @@ async fn redis_down_at_start_fails_open_with_one_warning_and_comes_back() {
 async fn redis_killed_midway_fail_open_keeps_sending() {
     let Some(()) = required() else { return };
     let mut redis = RedisServer::start();
-    let sandbox = Sandbox::builder()
-        .rate_limit(1000, 300)
-        .start()
-        .await
-        .unwrap();
+    let sandbox = documented_sandbox().await;
     let client = shared_client(
         &sandbox,
         RateLimit::DEFAULT,
@@ -269,11 +270,7 @@ async fn fail_closed_refuses_clearly_while_redis_is_down() {
     let Some(()) = required() else { return };
     let port = free_port();
     let url = format!("redis://:hunter2-secret@127.0.0.1:{port}/");
-    let sandbox = Sandbox::builder()
-        .rate_limit(1000, 300)
-        .start()
-        .await
-        .unwrap();
+    let sandbox = documented_sandbox().await;
     let client = shared_client(
         &sandbox,
         RateLimit::DEFAULT,
@@ -323,11 +320,7 @@ async fn fail_closed_refuses_clearly_while_redis_is_down() {
 async fn a_hung_redis_holds_no_request_past_the_timeout() {
     let Some(()) = required() else { return };
     let redis = RedisServer::start();
-    let sandbox = Sandbox::builder()
-        .rate_limit(1000, 300)
-        .start()
-        .await
-        .unwrap();
+    let sandbox = documented_sandbox().await;
     let open = shared_client(
         &sandbox,
         RateLimit::DEFAULT,

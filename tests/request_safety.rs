@@ -498,3 +498,24 @@ async fn a_masked_secret_read_from_the_api_is_never_written_back() {
         json!("******")
     );
 }
+
+/// What the client sends for a date-time query parameter, on the wire.
+#[tokio::test]
+async fn the_client_sends_date_times_as_rfc3339() {
+    use chrono::TimeZone;
+
+    let server = CaptureServer::always(Reply::json(200, &json!([]))).await;
+    let at = chrono::Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    server
+        .client()
+        .list_jobs()
+        .created_at_gte(at)
+        .send()
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(
+        requests[0].target,
+        "/v1/jobs?createdAt_gte=2024-01-01T00%3A00%3A00Z"
+    );
+}

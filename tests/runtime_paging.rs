@@ -33,27 +33,32 @@ async fn read_until_error<T>(
     }
 }
 
-/// Lists every flow of `server`, which must end with `Error::Paging` whose message holds
-/// `says`.
-async fn flows_paging_fails(server: &CaptureServer, says: &str) {
-    let err = server
-        .client()
-        .list_flows()
-        .collect_all()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, Error::Paging { message, .. } if message.contains(says)),
-        "{err:?}"
-    );
-}
-
 fn flows(range: std::ops::Range<usize>) -> Value {
     Value::Array(
         range
             .map(|i| json!({"_id": format!("{i:024x}"), "name": format!("flow {i}"), "zzKept": i}))
             .collect(),
     )
+}
+
+/// Reads every flow `server` lists: the pager must give up with an `Error::Paging`
+/// saying `says`.
+async fn assert_flows_paging_fails(server: &CaptureServer, says: &str) {
+    let err = server
+        .client()
+        .list_flows()
+        .collect_all()
+        .await
+        .unwrap_err();
+    assert_paging_error(&err, says);
+}
+
+/// `err` is an `Error::Paging` saying `says`.
+fn assert_paging_error(err: &Error, says: &str) {
+    assert!(
+        matches!(err, Error::Paging { message, .. } if message.contains(says)),
+        "{says}: {err:?}"
+    );
 }
 
 #[tokio::test]
@@ -152,7 +157,7 @@ async fn a_next_link_to_another_host_is_refused_and_never_contacted() {
             Reply::json(200, &flows(0..1)).with_header("Link", &format!("<{link}>; rel=\"next\""))
         })
         .await;
-        flows_paging_fails(&server, "not following").await;
+        assert_flows_paging_fails(&server, "not following").await;
     }
     assert_eq!(
         other.count(),
@@ -463,7 +468,7 @@ async fn a_link_to_the_api_host_is_followed_on_the_configured_base_url() {
             Reply::json(200, &flows(0..1)).with_header("Link", &format!("<{link}>; rel=\"next\""))
         })
         .await;
-        flows_paging_fails(&server, "not following").await;
+        assert_flows_paging_fails(&server, "not following").await;
         assert_eq!(server.count(), 1);
     }
 }
@@ -478,7 +483,7 @@ async fn the_same_page_under_ever_new_links_ends_with_an_error() {
             .with_header("Link", &format!("</v1/flows?skip={}>; rel=\"next\"", n + 1))
     })
     .await;
-    flows_paging_fails(&server, "same page").await;
+    assert_flows_paging_fails(&server, "same page").await;
     assert_eq!(server.count(), 2);
 }
 
@@ -588,10 +593,7 @@ async fn jobs_past_what_the_server_lets_the_cursor_reach_end_with_an_error() {
     let client = server.client();
     let (read, err) = read_until_error(client.list_jobs().limit(3).stream()).await;
     assert_eq!(read.len(), 3);
-    assert!(
-        matches!(&err, Error::Paging { message, .. } if message.contains("share createdAt")),
-        "{err:?}"
-    );
+    assert_paging_error(&err, "share createdAt");
 }
 
 #[tokio::test]
@@ -607,10 +609,7 @@ async fn a_jobs_server_that_ignores_the_time_cursor_ends_with_an_error() {
     let client = server.client();
     let (read, err) = read_until_error(client.list_jobs().stream()).await;
     assert_eq!(read.len(), 3, "each job once");
-    assert!(
-        matches!(&err, Error::Paging { message, .. } if message.contains("ignored the time cursor")),
-        "{err:?}"
-    );
+    assert_paging_error(&err, "ignored the time cursor");
     assert_eq!(server.count(), 2);
 }
 

@@ -1,15 +1,14 @@
 //! The sandbox behaves like the API: authentication, the account-share rule, the error
 //! envelope, validation against the spec (`422` with fields), the leaky bucket (`429`
 //! with `Retry-After`), the knobs (latency, injected errors), and no panic on bad input.
-#![cfg(feature = "sandbox")]
 
 mod sandbox_support;
 
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use integrator_io::sandbox::Sandbox;
 use integrator_io::{Client, Error, RetryPolicy};
+use integrator_io_sandbox::Sandbox;
 use sandbox_support::Raw;
 use serde_json::{json, Value};
 
@@ -352,11 +351,11 @@ async fn latency_and_injected_errors_are_knobs() {
 async fn dropping_the_handle_stops_the_server() {
     let sandbox = Sandbox::start().await.unwrap();
     let url = format!("{}/tokenInfo", sandbox.base_url());
-    let http = reqwest::Client::new();
+    let http = sandbox_support::bare_http().build().unwrap();
     assert!(http.get(&url).send().await.is_ok());
     drop(sandbox);
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let fresh = reqwest::Client::new();
+    let fresh = sandbox_support::bare_http().build().unwrap();
     assert!(fresh.get(&url).send().await.is_err());
 }
 

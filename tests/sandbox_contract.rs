@@ -6,15 +6,14 @@
 //! answer: status, content type, body), and through the generated client with
 //! `integrator_io::__contract::send` (each operation's builder, its response decoded
 //! through the generated types and validated again).
-#![cfg(feature = "sandbox")]
 
 mod sandbox_support;
 
 use std::collections::HashMap;
 
-use integrator_io::sandbox::Sandbox;
 use integrator_io_codegen::json_schema::SchemaSet;
 use integrator_io_codegen::spec::Operation;
+use integrator_io_sandbox::Sandbox;
 use sandbox_support::{spec, Answer, Raw};
 use serde_json::{json, Value};
 
@@ -28,6 +27,32 @@ impl Ids {
             .cloned()
             .unwrap_or_else(|| panic!("no id for {name}"))
     }
+}
+
+/// The spec's own JSON of `op` (its parameters, request body and responses).
+fn operation_json(op: &Operation) -> &'static Value {
+    spec()
+        .raw
+        .pointer(&format!(
+            "/paths/{}/{}",
+            op.path.replace('~', "~0").replace('/', "~1"),
+            op.method.to_lowercase()
+        ))
+        .expect("the operation")
+}
+
+/// A seeded sandbox without rate limit (kept alive by the caller), raw calls to it, the
+/// ids of its seeded resources, and the spec's schemas.
+async fn seeded() -> (Sandbox, Raw, Ids, SchemaSet) {
+    let sandbox = Sandbox::builder()
+        .seed(true)
+        .no_rate_limit()
+        .start()
+        .await
+        .unwrap();
+    let raw = Raw::new(&sandbox);
+    let ids = seeded_ids(&raw).await;
+    (sandbox, raw, ids, SchemaSet::new(spec()))
 }
 
 async fn seeded_ids(raw: &Raw) -> Ids {
@@ -216,14 +241,7 @@ fn check(op: &Operation, answer: &Answer, schemas: &SchemaSet) -> Result<(), Str
             answer.text().chars().take(300).collect::<String>()
         ));
     }
-    let raw = spec()
-        .raw
-        .pointer(&format!(
-            "/paths/{}/{}",
-            op.path.replace('~', "~0").replace('/', "~1"),
-            op.method.to_lowercase()
-        ))
-        .expect("the operation");
+    let raw = operation_json(op);
     let response = spec().deref(&raw["responses"][&status]);
     let Some(content) = response.get("content").and_then(Value::as_object) else {
         return if answer.body.is_empty() {
@@ -269,15 +287,7 @@ fn check(op: &Operation, answer: &Answer, schemas: &SchemaSet) -> Result<(), Str
 
 #[tokio::test]
 async fn every_operation_answers_a_documented_status_with_a_valid_body() {
-    let sandbox = Sandbox::builder()
-        .seed(true)
-        .no_rate_limit()
-        .start()
-        .await
-        .unwrap();
-    let raw = Raw::new(&sandbox);
-    let ids = seeded_ids(&raw).await;
-    let schemas = SchemaSet::new(spec());
+    let (_sandbox, raw, ids, schemas) = seeded().await;
     let operations = spec().operations();
     assert_eq!(operations.len(), 100);
     let mut failures = Vec::new();
@@ -346,14 +356,7 @@ async fn every_operation_succeeds_through_the_generated_client_with_a_valid_answ
 /// (text answers are non-empty strings; no content is `null`).
 fn check_decoded(op: &Operation, value: &Value, schemas: &SchemaSet) -> Result<(), String> {
     let (status, _) = op.primary_success().ok_or("no success response")?;
-    let raw = spec()
-        .raw
-        .pointer(&format!(
-            "/paths/{}/{}",
-            op.path.replace('~', "~0").replace('/', "~1"),
-            op.method.to_lowercase()
-        ))
-        .expect("the operation");
+    let raw = operation_json(op);
     let response = spec().deref(&raw["responses"][status.to_string()]);
     let Some(content) = response.get("content").and_then(Value::as_object) else {
         return if value.is_null() {
@@ -381,15 +384,7 @@ fn check_decoded(op: &Operation, value: &Value, schemas: &SchemaSet) -> Result<(
 
 #[tokio::test]
 async fn unknown_ids_answer_404_with_the_envelope_on_every_operation_that_takes_one() {
-    let sandbox = Sandbox::builder()
-        .seed(true)
-        .no_rate_limit()
-        .start()
-        .await
-        .unwrap();
-    let raw = Raw::new(&sandbox);
-    let ids = seeded_ids(&raw).await;
-    let schemas = SchemaSet::new(spec());
+    let (_sandbox, raw, ids, schemas) = seeded().await;
     let envelope = json!({"$ref": "#/components/schemas/ErrorEnvelope"});
     let mut failures = Vec::new();
     for op in spec().operations() {

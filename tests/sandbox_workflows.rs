@@ -1,13 +1,12 @@
 //! Workflows through the generated client against the sandbox: CRUD of every
 //! collection keeping every field as sent, list paging with `Link`, the `204` empty
 //! list, flow runs into jobs and errors, state keys, virtual export paging.
-#![cfg(feature = "sandbox")]
 
 mod sandbox_support;
 
 use futures::StreamExt;
-use integrator_io::sandbox::Sandbox;
 use integrator_io::{types, Client, Error};
+use integrator_io_sandbox::Sandbox;
 use sandbox_support::Raw;
 use serde_json::{json, Value};
 
@@ -55,6 +54,22 @@ fn is_object_id(id: &str) -> bool {
 fn is_api_time(t: &Value) -> bool {
     t.as_str()
         .is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok())
+}
+
+/// Creates a resource through the create builder `$builder` with `$body` (JSON, read as
+/// `$ty`), and answers the new `_id`.
+macro_rules! created_id {
+    ($builder:expr, $ty:ty, $body:expr) => {
+        $builder
+            .body(typed::<$ty>($body))
+            .send()
+            .await
+            .unwrap()
+            .id
+            .value()
+            .unwrap()
+            .clone()
+    };
 }
 
 macro_rules! crud {
@@ -332,38 +347,21 @@ async fn an_empty_list_answers_204_and_the_client_reads_an_empty_list() {
 async fn a_flow_run_creates_a_job_whose_error_can_be_read_retried_and_resolved() {
     let sandbox = Sandbox::start().await.unwrap();
     let client = sandbox.client().unwrap();
-    let integration = client
-        .create_integration()
-        .body(typed::<types::Integration>(json!({"name": "i"})))
-        .send()
-        .await
-        .unwrap()
-        .id
-        .value()
-        .unwrap()
-        .clone();
-    let export = client
-        .create_export()
-        .body(typed::<types::Export>(
-            json!({"name": "e", "_integrationId": integration}),
-        ))
-        .send()
-        .await
-        .unwrap()
-        .id
-        .value()
-        .unwrap()
-        .clone();
-    let flow = client
-        .create_flow()
-        .body(typed::<types::Flow>(json!({"name": "f", "_integrationId": integration, "pageGenerators": [{"_exportId": export}]})))
-        .send()
-        .await
-        .unwrap()
-        .id
-        .value()
-        .unwrap()
-        .clone();
+    let integration = created_id!(
+        client.create_integration(),
+        types::Integration,
+        json!({"name": "i"})
+    );
+    let export = created_id!(
+        client.create_export(),
+        types::Export,
+        json!({"name": "e", "_integrationId": integration})
+    );
+    let flow = created_id!(
+        client.create_flow(),
+        types::Flow,
+        json!({"name": "f", "_integrationId": integration, "pageGenerators": [{"_exportId": export}]})
+    );
 
     let run = client.run_flow().id(&flow).send().await.unwrap();
     assert_eq!(run.status().as_u16(), 201);
@@ -494,28 +492,12 @@ async fn a_flow_run_creates_a_job_whose_error_can_be_read_retried_and_resolved()
 async fn flow_errors_page_with_next_page_url_in_the_body() {
     let sandbox = Sandbox::builder().error_page_size(2).start().await.unwrap();
     let client = sandbox.client().unwrap();
-    let export = client
-        .create_export()
-        .body(typed::<types::Export>(json!({"name": "e"})))
-        .send()
-        .await
-        .unwrap()
-        .id
-        .value()
-        .unwrap()
-        .clone();
-    let flow = client
-        .create_flow()
-        .body(typed::<types::Flow>(
-            json!({"name": "f", "_exportId": export}),
-        ))
-        .send()
-        .await
-        .unwrap()
-        .id
-        .value()
-        .unwrap()
-        .clone();
+    let export = created_id!(client.create_export(), types::Export, json!({"name": "e"}));
+    let flow = created_id!(
+        client.create_flow(),
+        types::Flow,
+        json!({"name": "f", "_exportId": export})
+    );
     for _ in 0..5 {
         client.run_flow().id(&flow).send().await.unwrap();
     }
@@ -567,16 +549,7 @@ async fn state_keys_answer_plain_text_created_then_ok() {
     assert!(client.get_state_value().key("cursor").send().await.is_err());
 
     // Under a resource.
-    let export = client
-        .create_export()
-        .body(typed::<types::Export>(json!({"name": "e"})))
-        .send()
-        .await
-        .unwrap()
-        .id
-        .value()
-        .unwrap()
-        .clone();
+    let export = created_id!(client.create_export(), types::Export, json!({"name": "e"}));
     let answer = client
         .set_resource_state_value()
         .resource_type(types::StateResourceType::Exports)
@@ -781,7 +754,7 @@ async fn the_clients_pagers_walk_the_sandbox_to_the_end() {
     assert!(open["nextPageURL"].is_string(), "pages of 3");
 }
 
-/// A measurement, not a check: `cargo test --release --features sandbox --test
+/// A measurement, not a check: `cargo test --release --test
 /// sandbox_workflows -- --ignored --nocapture measure`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore]

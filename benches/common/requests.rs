@@ -46,6 +46,9 @@ pub fn setup() -> Setup {
         .build()
         .unwrap();
     let builder = || Client::builder().token(TOKEN).base_url(base.clone());
+    // The default TLS feature leaves reqwest without a crypto provider of its own (the
+    // client hands it a ring-backed configuration); the bare clients need one installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     Setup {
         export: serde_json::from_value(record).unwrap(),
         bare: reqwest::Client::builder().build().unwrap(),

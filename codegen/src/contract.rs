@@ -230,8 +230,10 @@ pub(crate) fn contract_module(contracts: &[Contract]) -> TokenStream {
     quote! {
         /// Per-operation tables for the contract tests: payloads decoded and encoded
         /// through each operation's types, and requests described as JSON sent through
-        /// each operation's builder. Not a stable API.
+        /// each operation's builder. Not a stable API: compiled only with the crate's
+        /// hidden `__contract` feature, which its own tests turn on.
         #[doc(hidden)]
+        #[cfg(feature = "__contract")]
         pub mod __contract {
             use super::types;
             use crate::contract_support::{argument, to_json};

@@ -23,6 +23,8 @@ pub mod open_enum;
 pub mod postprocess;
 pub mod spec;
 #[cfg(feature = "generate")]
+pub mod surface;
+#[cfg(feature = "generate")]
 pub mod view;
 
 #[cfg(feature = "generate")]
@@ -98,6 +100,7 @@ pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
         syn::parse2(tokens).map_err(|e| GenerateError::Rewrite(e.to_string()))?;
     let enum_code: proc_macro2::TokenStream = open_enums.iter().map(open_enum::generate).collect();
     postprocess::rewrite(&mut file, &operations, enum_code).map_err(GenerateError::Rewrite)?;
+    surface::restrict(&mut file).map_err(GenerateError::Rewrite)?;
     let table: syn::File = syn::parse2(postprocess::operations_module(&operations))
         .map_err(|e| GenerateError::Rewrite(e.to_string()))?;
     file.items.extend(table.items);

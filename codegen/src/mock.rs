@@ -1,4 +1,4 @@
-//! The typed httpmock helpers (`integrator_io::mock`, the `mock` feature): progenitor's
+//! The typed httpmock helpers (the `integrator-io-mock` crate): progenitor's
 //! `Generator::httpmock` output, rewritten so that what the helpers match is what the
 //! client sends.
 //!
@@ -23,9 +23,12 @@ use crate::{lint, open_enum, quietly, settings, view, GenerateError, Spec};
 /// matcher starts with; point the client at `server.url(MOCK_BASE_PATH)`.
 pub const MOCK_BASE_PATH: &str = "/v1";
 
+/// The crate the helpers name the client's types from.
+const CLIENT_CRATE: &str = "integrator_io";
+
 /// Checks the spec and generates the typed httpmock helpers, formatted; the code is
-/// meant to be included in a module of the `integrator-io` crate (it names the crate's
-/// types as `crate::types::…`).
+/// meant to be included by the `integrator-io-mock` crate (it names the client's types
+/// as `integrator_io::types::…`).
 pub fn generate_mock(spec: &Spec) -> Result<String, GenerateError> {
     let report = lint::check(spec);
     if !report.is_clean() {
@@ -33,9 +36,10 @@ pub fn generate_mock(spec: &Spec) -> Result<String, GenerateError> {
     }
     let view = view::generation_view(spec).map_err(GenerateError::Progenitor)?;
     let settings = settings(&open_enum::collect(spec));
-    let tokens = quietly(|| progenitor_impl::Generator::new(&settings).httpmock(&view, "crate"))
-        .map_err(GenerateError::Progenitor)?
-        .map_err(|e| GenerateError::Progenitor(e.to_string()))?;
+    let tokens =
+        quietly(|| progenitor_impl::Generator::new(&settings).httpmock(&view, CLIENT_CRATE))
+            .map_err(GenerateError::Progenitor)?
+            .map_err(|e| GenerateError::Progenitor(e.to_string()))?;
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| GenerateError::Rewrite(e.to_string()))?;
     rewrite(&mut file).map_err(GenerateError::Rewrite)?;
@@ -131,7 +135,7 @@ fn then_extras() -> Vec<syn::ImplItem> {
     vec![parse_quote! {
         /// Answers `status` with the API's error envelope
         /// `{"errors": [{"code": code, "message": message}]}`; the client answers an
-        /// [`Error`](crate::Error) whose `status()` and `api_error()` carry them
+        /// [`Error`](integrator_io::Error) whose `status()` and `api_error()` carry them
         /// (`Error::Api`, or `Unauthorized` for 401 and `RateLimited` for 429).
         pub fn error(self, status: u16, code: &str, message: &str) -> Self {
             Self(

@@ -4,8 +4,8 @@
 
 #![allow(dead_code)]
 
-use integrator_io::sandbox::{Sandbox, SandboxBuilder};
 use integrator_io::Client;
+use integrator_io_sandbox::{Sandbox, SandboxBuilder};
 
 /// Where an example runs.
 pub struct Target {

@@ -22,6 +22,7 @@ mod responses;
 mod runner;
 mod values;
 
+use std::io::Write;
 use std::time::Instant;
 
 use integrator_io::{Client, RetryPolicy};
@@ -106,13 +107,23 @@ fn contract_coverage_every_operation_has_request_and_response_contracts() {
         .count();
     let request_cases: u32 = requests.iter().map(|(_, n)| n).sum();
     let response_cases: u32 = responses.iter().map(|(_, n)| n).sum();
-    println!("contract coverage: {covered}/{} operations", all.len());
-    println!(
+    // Straight to the process's stderr: libtest captures `print!`/`eprint!` of passing
+    // tests, and this line belongs in every `cargo test --workspace` log.
+    let mut stderr = std::io::stderr();
+    writeln!(
+        stderr,
+        "contract coverage: {covered}/{} operations",
+        all.len()
+    )
+    .expect("stderr is writable");
+    writeln!(
+        stderr,
         "contract cases: {request_cases} requests, {response_cases} responses ({} per operation and property, seed {:x}) in {:.1?}",
         runner::cases(),
         runner::seed(),
         started.elapsed()
-    );
+    )
+    .expect("stderr is writable");
     assert_eq!(
         all.len(),
         integrator_io::operations::ALL.len(),

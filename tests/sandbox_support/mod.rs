@@ -1,11 +1,15 @@
 //! Shared by the sandbox tests: raw HTTP calls to a sandbox, and the spec.
 #![allow(dead_code)]
 
-use integrator_io::sandbox::Sandbox;
+use integrator_io_sandbox::Sandbox;
 use serde_json::Value;
 
+#[path = "../support/bare_http.rs"]
+mod bare_http;
 #[path = "../support/spec.rs"]
 mod spec;
+#[allow(unused_imports)]
+pub use bare_http::bare_http;
 #[allow(unused_imports)]
 pub use spec::spec;
 
@@ -60,7 +64,7 @@ impl Raw {
             base: sandbox.base_url().to_string(),
             token: sandbox.token().to_string(),
             ashare_id: sandbox.ashare_id().map(str::to_string),
-            http: reqwest::Client::new(),
+            http: bare_http().build().expect("a reqwest client"),
         }
     }
 

@@ -8,7 +8,10 @@ use integrator_io::Client;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+mod bare_http;
 mod spec;
+#[allow(unused_imports)]
+pub use bare_http::bare_http;
 #[allow(unused_imports)]
 pub use spec::{branches, spec, COMBINERS};
 

@@ -256,7 +256,12 @@ fn unreadable_inputs_are_named_and_exit_2() {
 
     let output = xtask(&["docs-diff"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("docs-diff needs documentation files"));
+    assert!(
+        stderr(&output).contains("required arguments were not provided"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).contains("<PATH>..."), "{}", stderr(&output));
 }
 
 #[test]
@@ -265,21 +270,22 @@ fn every_command_has_help_and_the_usage_lists_them_all() {
     assert!(output.status.success());
     let usage = stdout(&output);
     for command in ["codegen", "spec lint", "docs-diff", "docs-examples", "live"] {
-        assert!(usage.contains(&format!("\n  {command}")), "{usage}");
+        let first = command.split(' ').next().unwrap();
+        assert!(usage.contains(&format!("\n  {first} ")), "{usage}");
         let mut args: Vec<&str> = command.split(' ').collect();
         args.push("--help");
         let output = xtask(&args);
         assert!(output.status.success(), "{command} --help");
         let help = stdout(&output);
         assert!(
-            help.starts_with(&format!("cargo xtask {command}")),
+            help.contains(&format!("Usage: cargo xtask {command}")),
             "{command}: {help}"
         );
     }
     let output = xtask(&["frobnicate"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("unknown command \"frobnicate\""));
-    assert!(stderr(&output).contains("Commands:"));
+    assert!(stderr(&output).contains("unrecognized subcommand 'frobnicate'"));
+    assert!(stderr(&output).contains("Usage: cargo xtask"));
 }
 
 #[test]

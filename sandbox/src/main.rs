@@ -1,13 +1,15 @@
 //! `integrator-sandbox`: a local, stateful stand-in for integrator.io on 127.0.0.1.
 //!
 //! ```text
-//! cargo run --features sandbox --bin integrator-sandbox -- --port 8080 --token secret --seed
+//! cargo run -p integrator-io-sandbox -- --port 8080 --token secret --seed
 //! ```
+
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use integrator_io::sandbox::{Sandbox, SandboxBuilder};
+use integrator_io_sandbox::{Sandbox, SandboxBuilder};
 
 const HELP: &str = "\
 integrator-sandbox: a local, stateful stand-in for the integrator.io API (127.0.0.1 only)

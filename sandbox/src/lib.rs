@@ -1,4 +1,5 @@
-//! A local, stateful stand-in for integrator.io (the `sandbox` feature).
+//! A local, stateful stand-in for integrator.io, for testing code that uses the
+//! [`integrator_io`] client without an account.
 //!
 //! [`Sandbox::start`] serves every operation of the spec on a free `127.0.0.1` port:
 //! resources are created, read, changed, cloned and deleted, flows run into jobs and
@@ -13,7 +14,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use integrator_io::sandbox::Sandbox;
+//! use integrator_io_sandbox::Sandbox;
 //!
 //! let sandbox = Sandbox::builder().seed(true).start().await?;
 //! let client = sandbox.client()?;
@@ -25,7 +26,9 @@
 //! ```
 //!
 //! The same server runs as a program:
-//! `cargo run --features sandbox --bin integrator-sandbox -- --port 8080 --token secret --seed`.
+//! `cargo run -p integrator-io-sandbox -- --port 8080 --token secret --seed`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 mod api_spec;
 mod app;
@@ -57,7 +60,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::{Client, ClientBuilder, Error};
+use integrator_io::{Client, ClientBuilder, Error};
 
 /// The token a sandbox accepts unless another is set.
 pub const DEFAULT_TOKEN: &str = "sandbox-token";
@@ -326,7 +329,7 @@ impl Sandbox {
     }
 
     /// A [`ClientBuilder`] set up for this sandbox, to change other settings (a
-    /// [`RetryPolicy`](crate::RetryPolicy), timeouts) before building.
+    /// [`RetryPolicy`](integrator_io::RetryPolicy), timeouts) before building.
     pub fn client_builder(&self) -> ClientBuilder {
         let mut builder = Client::builder()
             .token(self.token.clone())

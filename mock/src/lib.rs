@@ -1,8 +1,8 @@
-//! Typed [`httpmock`] helpers for testing code that uses the client, without a network
-//! (the `mock` cargo feature).
+//! Typed [`httpmock`] helpers for testing code that uses the [`integrator_io`] client,
+//! without a network. Add the crate as a dev-dependency, at the client's version.
 //!
 //! [`MockServerExt`] adds one method per operation to [`httpmock::MockServer`], named
-//! like the [`Client`](crate::Client) method. Its closure receives a typed `When`
+//! like the [`Client`](integrator_io::Client) method. Its closure receives a typed `When`
 //! (method and path are already set; one method per path, query and header parameter
 //! and for the body) and a typed `Then` (one method per success answer, taking the
 //! generated type, plus `error(status, code, message)` for the API's error envelope).
@@ -12,14 +12,14 @@
 //! Point the client at `server.url(BASE_PATH)` (`/v1`): the matchers expect the API's
 //! path prefix, as the real base URL `https://api.integrator.io/v1` has it. A client
 //! pointed at `server.base_url()` requests `/exports/…` instead, matches no typed mock,
-//! and gets httpmock's `404` (an [`Error`](crate::Error) with status 404).
+//! and gets httpmock's `404` (an [`Error`](integrator_io::Error) with status 404).
 //!
 //! Query matchers compare what the client sends: a `DateTime<Utc>` as RFC 3339
 //! (`2024-01-01T00:00:00Z`), an enum as its wire name.
 //!
 //! ```
 //! use httpmock::MockServer;
-//! use integrator_io::mock::{MockServerExt, BASE_PATH};
+//! use integrator_io_mock::{MockServerExt, BASE_PATH};
 //! use integrator_io::{types, Client};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -43,6 +43,12 @@
 //! # Ok(())
 //! # }
 //! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+// The generated helpers name the client's open enums as `crate::types::…` (the path the
+// client's own generation gives them).
+use integrator_io::types;
 
 #[allow(
     missing_docs,
