@@ -3,9 +3,6 @@
 
 mod support;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-
 use futures::TryStreamExt;
 use integrator_io::Error;
 use serde_json::{json, Value};
@@ -285,10 +282,7 @@ async fn flow_errors_follow_next_page_url() {
 
 #[tokio::test]
 async fn paged_virtual_exports_send_the_state_back_until_done() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let seen = calls.clone();
-    let server = CaptureServer::start(move |request| {
-        let n = seen.fetch_add(1, Ordering::SeqCst);
+    let server = CaptureServer::numbered(move |n, request| {
         let body = request.json();
         assert_eq!(body["export"]["zzAdaptorField"], json!("kept"), "the same export every time");
         let index = body["pagedExportState"]["pageIndex"].as_i64().unwrap_or(0);
@@ -314,7 +308,7 @@ async fn paged_virtual_exports_send_the_state_back_until_done() {
         .unwrap();
     assert_eq!(records.len(), 6);
     assert_eq!(records[5], json!({"record": 5}));
-    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    assert_eq!(server.count(), 3);
 }
 
 #[tokio::test]
@@ -475,10 +469,7 @@ async fn a_link_to_the_api_host_is_followed_on_the_configured_base_url() {
 
 #[tokio::test]
 async fn the_same_page_under_ever_new_links_ends_with_an_error() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let seen = calls.clone();
-    let server = CaptureServer::start(move |_| {
-        let n = seen.fetch_add(1, Ordering::SeqCst);
+    let server = CaptureServer::numbered(move |n, _| {
         Reply::json(200, &flows(0..2))
             .with_header("Link", &format!("</v1/flows?skip={}>; rel=\"next\"", n + 1))
     })
@@ -489,10 +480,7 @@ async fn the_same_page_under_ever_new_links_ends_with_an_error() {
 
 #[tokio::test]
 async fn a_cycling_virtual_export_state_ends_with_an_error() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let seen = calls.clone();
-    let server = CaptureServer::start(move |_| {
-        let n = seen.fetch_add(1, Ordering::SeqCst);
+    let server = CaptureServer::numbered(move |n, _| {
         Reply::json(200, &json!({
             "data": [n],
             "pagedExportState": {"searchId": "s", "pageIndex": n % 2, "done": false, "issuedAt": n}

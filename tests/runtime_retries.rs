@@ -14,16 +14,6 @@ use support::{CaptureServer, Reply};
 
 const ID: &str = "5a6b7c8d9e0f1a2b3c4d5e6f";
 
-/// Answers the scripted replies in order, then the last one for ever.
-async fn scripted(replies: Vec<Reply>) -> CaptureServer {
-    let n = Arc::new(AtomicUsize::new(0));
-    CaptureServer::start(move |_| {
-        let i = n.fetch_add(1, Ordering::SeqCst);
-        replies[i.min(replies.len() - 1)].clone()
-    })
-    .await
-}
-
 fn export() -> Reply {
     Reply::json(200, &json!({"_id": ID, "name": "ok"}))
 }
@@ -44,7 +34,8 @@ fn quick() -> RetryPolicy {
 
 #[tokio::test]
 async fn a_burst_of_429s_waits_retry_after_each_time_then_succeeds() {
-    let server = scripted(vec![rate_limited("1"), rate_limited("0"), export()]).await;
+    let server =
+        CaptureServer::scripted(vec![rate_limited("1"), rate_limited("0"), export()]).await;
     let client = server.client_with(|b| b.retry(quick()));
     let started = Instant::now();
     let got = client.get_export().id(ID).send().await.unwrap();
@@ -61,7 +52,7 @@ async fn a_burst_of_429s_waits_retry_after_each_time_then_succeeds() {
 
 #[tokio::test]
 async fn a_429_is_returned_when_retry_after_exceeds_the_policy_or_attempts_run_out() {
-    let server = scripted(vec![rate_limited("3600")]).await;
+    let server = CaptureServer::scripted(vec![rate_limited("3600")]).await;
     let client = server.client_with(|b| b.retry(quick()));
     let err = client.get_export().id(ID).send().await.unwrap_err();
     assert!(
@@ -70,7 +61,7 @@ async fn a_429_is_returned_when_retry_after_exceeds_the_policy_or_attempts_run_o
     );
     assert_eq!(server.count(), 1, "an hour is not waited for");
 
-    let server = scripted(vec![rate_limited("0")]).await;
+    let server = CaptureServer::scripted(vec![rate_limited("0")]).await;
     let client = server.client_with(|b| b.retry(quick().max_attempts(3)));
     let err = client.get_export().id(ID).send().await.unwrap_err();
     assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
@@ -81,13 +72,15 @@ async fn a_429_is_returned_when_retry_after_exceeds_the_policy_or_attempts_run_o
 async fn a_5xx_storm_is_retried_with_backoff_for_reads_and_writes_that_repeat_safely() {
     for status in [502, 503, 504] {
         let storm = Reply::raw(status, "text/html", "<html>busy</html>");
-        let server = scripted(vec![storm.clone(), storm.clone(), storm, export()]).await;
+        let server =
+            CaptureServer::scripted(vec![storm.clone(), storm.clone(), storm, export()]).await;
         let client = server.client_with(|b| b.retry(quick()));
         client.get_export().id(ID).send().await.unwrap();
         assert_eq!(server.count(), 4, "{status}");
 
         let body = integrator_io::types::Export::default();
-        let server = scripted(vec![Reply::raw(status, "text/html", "x"), export()]).await;
+        let server =
+            CaptureServer::scripted(vec![Reply::raw(status, "text/html", "x"), export()]).await;
         let client = server.client_with(|b| b.retry(quick()));
         client
             .update_export()
@@ -99,13 +92,13 @@ async fn a_5xx_storm_is_retried_with_backoff_for_reads_and_writes_that_repeat_sa
         assert_eq!(server.count(), 2, "PUT {status} is retried");
     }
     // The storm outlasts the attempts: the last answer is the error.
-    let server = scripted(vec![Reply::raw(503, "text/html", "down")]).await;
+    let server = CaptureServer::scripted(vec![Reply::raw(503, "text/html", "down")]).await;
     let client = server.client_with(|b| b.retry(quick().max_attempts(3)));
     let err = client.get_export().id(ID).send().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(server.count(), 3);
     // A 500 may have done something: not retried.
-    let server = scripted(vec![Reply::json(500, &json!({"errors": []}))]).await;
+    let server = CaptureServer::scripted(vec![Reply::json(500, &json!({"errors": []}))]).await;
     let client = server.client_with(|b| b.retry(quick()));
     client.get_export().id(ID).send().await.unwrap_err();
     assert_eq!(server.count(), 1);
@@ -113,7 +106,7 @@ async fn a_5xx_storm_is_retried_with_backoff_for_reads_and_writes_that_repeat_sa
 
 #[tokio::test]
 async fn total_time_bounds_the_retries() {
-    let server = scripted(vec![Reply::raw(503, "text/html", "down")]).await;
+    let server = CaptureServer::scripted(vec![Reply::raw(503, "text/html", "down")]).await;
     let policy = RetryPolicy::default()
         .max_attempts(100)
         .initial_backoff(Duration::from_millis(100))
@@ -142,7 +135,7 @@ async fn a_create_is_never_sent_twice_after_it_may_have_been_processed() {
         // The answer breaks off mid-body: the export may exist now.
         Reply::json(201, &json!({"_id": ID, "name": "created"})).cut_after(5),
     ] {
-        let server = scripted(vec![reply, export()]).await;
+        let server = CaptureServer::scripted(vec![reply, export()]).await;
         let client = server.client_with(|b| b.retry(quick()));
         client
             .create_export()
@@ -158,7 +151,7 @@ async fn a_create_is_never_sent_twice_after_it_may_have_been_processed() {
         assert_eq!(posts, 1, "POST sent once");
     }
     // A 429 says the create was not processed: it is sent again.
-    let server = scripted(vec![
+    let server = CaptureServer::scripted(vec![
         rate_limited("0"),
         Reply::json(201, &json!({"_id": ID})),
     ])
@@ -220,14 +213,15 @@ async fn a_create_is_retried_when_the_connection_could_not_be_opened() {
 #[tokio::test]
 async fn a_connection_reset_mid_body_is_retried_for_reads() {
     let full = Reply::json(200, &json!({"_id": ID, "name": "whole"}));
-    let server = scripted(vec![full.clone().cut_after(10), full]).await;
+    let server = CaptureServer::scripted(vec![full.clone().cut_after(10), full]).await;
     let client = server.client_with(|b| b.retry(quick()));
     let got = client.get_export().id(ID).send().await.unwrap();
     assert_eq!(got.name.value().map(String::as_str), Some("whole"));
     assert_eq!(server.count(), 2);
 
     // Without retries it is a transport error naming the operation.
-    let server = scripted(vec![Reply::json(200, &json!({"_id": ID})).cut_after(3)]).await;
+    let server =
+        CaptureServer::scripted(vec![Reply::json(200, &json!({"_id": ID})).cut_after(3)]).await;
     let err = server
         .client()
         .get_export()
@@ -251,14 +245,14 @@ async fn a_connection_reset_mid_body_is_retried_for_reads() {
 async fn a_slow_answer_hits_the_timeout_and_is_retried_within_the_budget() {
     // Answers slower than any bound below: waiting for one instead of timing out shows.
     let slow = export().delayed(Duration::from_secs(60));
-    let server = scripted(vec![slow, export()]).await;
+    let server = CaptureServer::scripted(vec![slow, export()]).await;
     let client = server.client_with(|b| b.timeout(Duration::from_millis(300)).retry(quick()));
     let started = Instant::now();
     client.get_export().id(ID).send().await.unwrap();
     assert_eq!(server.count(), 2);
     assert!(started.elapsed() < Duration::from_secs(20));
 
-    let server = scripted(vec![export().delayed(Duration::from_secs(60))]).await;
+    let server = CaptureServer::scripted(vec![export().delayed(Duration::from_secs(60))]).await;
     let client = server.client_with(|b| {
         b.timeout(Duration::from_millis(200))
             .retry(quick().max_attempts(2))
@@ -270,7 +264,7 @@ async fn a_slow_answer_hits_the_timeout_and_is_retried_within_the_budget() {
 
 #[tokio::test]
 async fn retries_can_be_switched_off_per_client_and_per_call() {
-    let server = scripted(vec![Reply::raw(503, "text/html", "x"), export()]).await;
+    let server = CaptureServer::scripted(vec![Reply::raw(503, "text/html", "x"), export()]).await;
     let client = server.client_with(|b| b.retry(quick()));
     let once = client.with_retry(RetryPolicy::none());
     once.get_export().id(ID).send().await.unwrap_err();
@@ -284,7 +278,7 @@ async fn no_retry_after_a_server_sends_panics_the_client() {
     // With a policy that would wait for anything: the wait cannot be represented, so
     // the 429 is returned instead of overflowing a clock.
     for seconds in ["18446744073709551615", "9223372036854775807"] {
-        let server = scripted(vec![rate_limited(seconds), export()]).await;
+        let server = CaptureServer::scripted(vec![rate_limited(seconds), export()]).await;
         let client = server.client_with(|b| {
             b.retry(
                 RetryPolicy::default()

@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -40,10 +39,7 @@ async fn every_retry_is_traced_and_the_token_never_is() {
         Reply::json(429, &json!({"errors": []})).with_header("Retry-After", "0"),
         Reply::json(200, &json!({"_id": "5a6b7c8d9e0f1a2b3c4d5e6f"})),
     ];
-    let n = Arc::new(AtomicUsize::new(0));
-    let server =
-        CaptureServer::start(move |_| replies[n.fetch_add(1, Ordering::SeqCst).min(2)].clone())
-            .await;
+    let server = CaptureServer::scripted(replies.to_vec()).await;
     let client = server.client_with(|b| {
         b.retry(RetryPolicy::default().initial_backoff(Duration::from_millis(10)))
     });

@@ -178,6 +178,25 @@ impl CaptureServer {
         Self::start(move |_| reply.clone()).await
     }
 
+    /// Answers each request knowing how many came before it (0 for the first).
+    pub async fn numbered(
+        respond: impl Fn(usize, &Captured) -> Reply + Send + Sync + 'static,
+    ) -> Self {
+        let count = std::sync::atomic::AtomicUsize::new(0);
+        Self::start(move |request| {
+            respond(
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
+                request,
+            )
+        })
+        .await
+    }
+
+    /// Answers the replies in order, then the last one for ever.
+    pub async fn scripted(replies: Vec<Reply>) -> Self {
+        Self::numbered(move |n, _| replies[n.min(replies.len() - 1)].clone()).await
+    }
+
     pub fn requests(&self) -> Vec<Captured> {
         self.requests.lock().unwrap().clone()
     }
