@@ -51,15 +51,15 @@ pub(crate) async fn send(
     let mut request = request;
     let mut visited = 0;
     loop {
+        // A copy to follow a redirect with: the answer names the URL it came from, the
+        // copy the method, so nothing else is kept per request.
         let copy = request.try_clone();
-        let current = request.url().clone();
-        let method = request.method().clone();
         let response = http.execute(request).await?;
         let status = response.status();
         if !is_redirect(status) {
             return Ok(response);
         }
-        let next = match next_request(&current, &method, status, copy, &response) {
+        let next = match next_request(status, copy, &response) {
             Ok(next) => next,
             Err(None) => return Ok(response),
             Err(Some(reason)) => return Ok(refuse(response, reason)),
@@ -80,11 +80,10 @@ fn is_redirect(status: StatusCode) -> bool {
     matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
 }
 
-/// The request a redirect leads to; `Err(None)` when the answer is to be returned as it
-/// is (no usable `Location`), `Err(Some(reason))` when it is refused.
+/// The request a redirect answer leads to, from a copy of the request that got it;
+/// `Err(None)` when the answer is to be returned as it is (no usable `Location`),
+/// `Err(Some(reason))` when it is refused.
 fn next_request(
-    current: &Url,
-    method: &Method,
     status: StatusCode,
     copy: Option<Request>,
     response: &Response,
@@ -96,6 +95,7 @@ fn next_request(
     else {
         return Err(None);
     };
+    let current = response.url();
     let target = current.join(location).map_err(|e| {
         Some(format!(
             "the redirect's Location {location:?} does not parse: {e}"
@@ -107,7 +107,7 @@ fn next_request(
         ));
     };
     let as_get = status == StatusCode::SEE_OTHER
-        || (*method == Method::POST && matches!(status.as_u16(), 301 | 302));
+        || (*next.method() == Method::POST && matches!(status.as_u16(), 301 | 302));
     if as_get {
         *next.method_mut() = Method::GET;
         *next.body_mut() = None;

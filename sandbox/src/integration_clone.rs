@@ -19,7 +19,7 @@ use super::dispatch::Call;
 use super::jobs::flow_steps;
 use super::reply::Reply;
 use super::resources::{copy_of, strip_server_fields};
-use super::store::{Change, World};
+use super::store::World;
 
 /// The fields that hold the id of another resource, wherever they appear.
 const REFERENCE_FIELDS: &[&str] = &["_integrationId", "_connectionId", "_exportId", "_importId"];
@@ -145,15 +145,8 @@ fn copy_one(
     let Value::Object(copy) = copy else {
         return None;
     };
-    let doc = world.create(&call.app.ids, collection, copy)?;
+    let doc = world.create_audited(&call.app.ids, call.user(), collection, copy)?;
     let new_id = doc.get("_id").and_then(Value::as_str)?.to_string();
-    world.audit(
-        &call.app.ids,
-        call.user(),
-        collection,
-        &new_id,
-        Change::Created(&doc),
-    );
     copies.insert(source_id.to_string(), new_id);
     Some(doc)
 }

@@ -49,17 +49,9 @@ pub(crate) fn create(call: &Call<'_>, collection: &str) -> Reply {
         Err(reply) => return reply,
     };
     let mut world = call.app.write();
-    let Some(doc) = world.create(&call.app.ids, collection, body) else {
+    let Some(doc) = world.create_audited(&call.app.ids, call.user(), collection, body) else {
         return Reply::error(404, "not_found", format!("No collection {collection:?}."));
     };
-    let id = doc["_id"].as_str().unwrap_or_default().to_string();
-    world.audit(
-        &call.app.ids,
-        call.user(),
-        collection,
-        &id,
-        Change::Created(&doc),
-    );
     answer_doc(201, collection, &doc)
 }
 
@@ -156,17 +148,9 @@ pub(crate) fn clone(call: &Call<'_>, collection: &str, id: &str) -> Reply {
         return Reply::not_found(&what(collection), id);
     };
     let copy = copy_of(source, &overrides);
-    let Some(doc) = world.create(&call.app.ids, collection, copy) else {
+    let Some(doc) = world.create_audited(&call.app.ids, call.user(), collection, copy) else {
         return Reply::not_found(&what(collection), id);
     };
-    let new_id = doc["_id"].as_str().unwrap_or_default().to_string();
-    world.audit(
-        &call.app.ids,
-        call.user(),
-        collection,
-        &new_id,
-        Change::Created(&doc),
-    );
     answer_doc(201, collection, &doc)
 }
 

@@ -115,6 +115,20 @@ impl World {
         Some(doc)
     }
 
+    /// [`World::create`], recorded in the audit log as created by `user_id`.
+    pub(crate) fn create_audited(
+        &mut self,
+        ids: &Ids,
+        user_id: &str,
+        collection: &str,
+        body: Map<String, Value>,
+    ) -> Option<Value> {
+        let doc = self.create(ids, collection, body)?;
+        let id = doc["_id"].as_str().unwrap_or_default().to_string();
+        self.audit(ids, user_id, collection, &id, Change::Created(&doc));
+        Some(doc)
+    }
+
     /// Replaces a document with `body` as sent, keeping its `_id` and creation time and
     /// setting `lastModified`. Answers the old and the new document.
     pub(crate) fn replace(
