@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde::Deserialize;
+use crate::types::ErrorDetail;
 
 /// Everything that can go wrong, in one type to match on.
 ///
@@ -292,7 +292,8 @@ pub struct ApiError {
     pub operation: &'static str,
     /// The HTTP status.
     pub status: StatusCode,
-    /// The envelope's entries (empty when the body had none).
+    /// The envelope's entries (empty when the body had none), each with every field the
+    /// API sent.
     pub errors: Vec<ErrorDetail>,
     /// A bare top-level `message`, when the body had one.
     pub message: Option<String>,
@@ -303,12 +304,12 @@ pub struct ApiError {
 impl ApiError {
     /// The first entry's stable `code` (`missing_header`, `rate_limited`, ...).
     pub fn code(&self) -> Option<&str> {
-        self.errors.first().map(|e| e.code.as_str())
+        self.errors.first().and_then(|e| e.code.as_deref())
     }
 
     /// True when any entry has this code.
     pub fn has_code(&self, code: &str) -> bool {
-        self.errors.iter().any(|e| e.code == code)
+        self.errors.iter().any(|e| e.code.as_deref() == Some(code))
     }
 }
 
@@ -329,24 +330,16 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-/// One entry of the error envelope.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-pub struct ErrorDetail {
-    /// Stable, for programs.
-    #[serde(default)]
-    pub code: String,
-    /// For people.
-    #[serde(default)]
-    pub message: String,
-    /// The request field the error is about, on validation failures.
-    #[serde(default)]
-    pub field: Option<String>,
-}
-
+/// `code: message (field `name`)`, as [`ApiError`]'s `Display` shows each entry.
 impl std::fmt::Display for ErrorDetail {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)?;
-        if let Some(field) = &self.field {
+        write!(
+            f,
+            "{}: {}",
+            self.code.as_deref().unwrap_or_default(),
+            self.message.as_deref().unwrap_or_default()
+        )?;
+        if let Some(field) = self.field.as_deref() {
             write!(f, " (field `{field}`)")?;
         }
         Ok(())

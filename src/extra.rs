@@ -1,6 +1,5 @@
 //! [`Extra`]: the fields of a resource the spec does not model, kept as received.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::OnceLock;
@@ -175,8 +174,9 @@ impl<'de> Deserialize<'de> for Extra {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Extra {
-    fn schema_name() -> Cow<'static, str> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         <Map<String, Value> as schemars::JsonSchema>::schema_name()
     }
 

@@ -33,7 +33,7 @@ pub use client_builder::{
 };
 // The generated `Client` names it `crate::ClientContext`; not part of the API.
 use context::ClientContext;
-pub use error::{ApiError, DecodeFailure, Error, ErrorDetail};
+pub use error::{ApiError, DecodeFailure, Error};
 pub use extra::Extra;
 #[cfg(feature = "__contract")]
 #[doc(hidden)]

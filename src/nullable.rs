@@ -1,6 +1,5 @@
 //! [`Nullable`]: an optional field that remembers whether it was absent, `null`, or set.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -308,8 +307,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl<T: schemars::JsonSchema> schemars::JsonSchema for Nullable<T> {
-    fn schema_name() -> Cow<'static, str> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         format!("Nullable_{}", T::schema_name()).into()
     }
 

@@ -9,7 +9,8 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use crate::error::{ApiError, DecodeFailure, ErrorDetail};
+use crate::error::{ApiError, DecodeFailure};
+use crate::types::ErrorDetail;
 use crate::hooks::ReadBody;
 use crate::refusal::Refusal;
 use crate::{Error, Operation};

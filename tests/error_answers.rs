@@ -70,12 +70,12 @@ async fn error_envelopes_decode_with_code_message_and_field() {
             Err(Error::Api(e)) => {
                 assert_eq!(e.status.as_u16(), status);
                 assert_eq!(
-                    e.errors[0].code,
-                    body["errors"][0]["code"].as_str().unwrap()
+                    e.errors[0].code.as_deref(),
+                    body["errors"][0]["code"].as_str()
                 );
                 assert_eq!(
-                    e.errors[0].message,
-                    body["errors"][0]["message"].as_str().unwrap()
+                    e.errors[0].message.as_deref(),
+                    body["errors"][0]["message"].as_str()
                 );
                 assert_eq!(
                     e.errors[0].field.as_deref(),
@@ -248,4 +248,23 @@ async fn transport_failures_and_timeouts_are_transport_errors() {
     assert!(err.is_timeout(), "{err:?}");
     // The 60 s default timeout would take 60 s; 20 s holds on a loaded machine.
     assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[tokio::test]
+async fn an_error_entry_keeps_the_fields_the_docs_do_not_name() {
+    let body = r#"{"errors": [{"code": "invalid_ref", "message": "Flow not found",
+        "source": "flow", "details": {"_flowId": "5f1a", "attempts": 1.50}}]}"#;
+    match get_export_answering(Reply::raw(404, "application/json", body)).await {
+        Err(Error::Api(e)) => {
+            let entry = &e.errors[0];
+            assert_eq!(entry.code.as_deref(), Some("invalid_ref"));
+            assert_eq!(entry.extra["source"], "flow");
+            assert_eq!(
+                serde_json::to_string(&entry.extra["details"]).unwrap(),
+                r#"{"_flowId":"5f1a","attempts":1.50}"#
+            );
+            assert_eq!(entry.to_string(), "invalid_ref: Flow not found");
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -61,8 +61,8 @@ async fn a_shared_account_requires_the_ashare_id_header() {
             assert_eq!(e.status.as_u16(), 403);
             assert!(e.has_code("missing_header"));
             assert_eq!(
-                e.errors[0].message,
-                "An account is shared with you. Please send the Integrator-AShareId in the request header."
+                e.errors[0].message.as_deref(),
+                Some("An account is shared with you. Please send the Integrator-AShareId in the request header.")
             );
         }
         other => panic!("{other:?}"),

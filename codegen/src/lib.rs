@@ -21,6 +21,8 @@ pub mod mock;
 pub mod open_enum;
 #[cfg(feature = "generate")]
 pub mod postprocess;
+#[cfg(feature = "generate")]
+pub mod schemars_gate;
 pub mod spec;
 #[cfg(feature = "generate")]
 pub mod surface;
@@ -101,6 +103,7 @@ pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
     let enum_code: proc_macro2::TokenStream = open_enums.iter().map(open_enum::generate).collect();
     postprocess::rewrite(&mut file, &operations, enum_code).map_err(GenerateError::Rewrite)?;
     surface::restrict(&mut file).map_err(GenerateError::Rewrite)?;
+    schemars_gate::gate(&mut file);
     let table: syn::File = syn::parse2(postprocess::operations_module(&operations))
         .map_err(|e| GenerateError::Rewrite(e.to_string()))?;
     file.items.extend(table.items);
