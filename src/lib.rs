@@ -10,6 +10,7 @@ mod context;
 mod contract_support;
 mod error;
 mod extra;
+mod flow_steps;
 mod generated;
 mod hooks;
 mod nullable;
@@ -23,6 +24,7 @@ mod request_checks;
 mod response;
 mod retry;
 mod secrets;
+mod state;
 mod tls;
 mod token;
 
@@ -35,6 +37,7 @@ pub use client_builder::{
 use context::ClientContext;
 pub use error::{ApiError, DecodeFailure, Error, ErrorDetail};
 pub use extra::Extra;
+pub use flow_steps::{FlowStep, StepPosition, StepType};
 #[cfg(feature = "__contract")]
 #[doc(hidden)]
 pub use generated::__contract;
@@ -56,3 +59,4 @@ pub use rate_limit::RateLimit;
 pub use rate_limit::{RedisFailMode, RedisRateLimit};
 pub use region::Region;
 pub use retry::RetryPolicy;
+pub use state::State;
