@@ -25,6 +25,7 @@ mod response;
 mod retry;
 mod secrets;
 mod state;
+mod step_errors;
 mod tls;
 mod token;
 
@@ -60,3 +61,4 @@ pub use rate_limit::{RedisFailMode, RedisRateLimit};
 pub use region::Region;
 pub use retry::RetryPolicy;
 pub use state::State;
+pub use step_errors::StepErrors;
