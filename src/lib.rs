@@ -42,6 +42,7 @@ pub use flow_steps::{FlowStep, StepPosition, StepType};
 #[cfg(feature = "__contract")]
 #[doc(hidden)]
 pub use generated::__contract;
+pub use generated::areas;
 /// The operation builders behind each `Client` method (`client.get_export()` returns a
 /// [`builder::GetExport`]); set parameters on them, then `.send().await`.
 pub use generated::builder;

@@ -10,6 +10,8 @@
 mod contract;
 #[cfg(feature = "generate")]
 pub mod deserialize;
+#[cfg(feature = "generate")]
+pub mod docs;
 #[cfg(feature = "examples")]
 pub mod examples;
 #[cfg(feature = "examples")]
@@ -101,9 +103,15 @@ pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
     let enum_code: proc_macro2::TokenStream = open_enums.iter().map(open_enum::generate).collect();
     postprocess::rewrite(&mut file, &operations, enum_code).map_err(GenerateError::Rewrite)?;
     surface::restrict(&mut file).map_err(GenerateError::Rewrite)?;
-    let table: syn::File = syn::parse2(postprocess::operations_module(&operations))
-        .map_err(|e| GenerateError::Rewrite(e.to_string()))?;
-    file.items.extend(table.items);
+    docs::rewrite(&mut file, &operations).map_err(GenerateError::Rewrite)?;
+    for module in [
+        postprocess::operations_module(&operations),
+        docs::areas_module(spec, &operations),
+    ] {
+        let module: syn::File =
+            syn::parse2(module).map_err(|e| GenerateError::Rewrite(e.to_string()))?;
+        file.items.extend(module.items);
+    }
 
     let schemas = spec
         .raw
