@@ -19,9 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let flows = target.client.list_flows().send().await?;
     let flow_id = flows.first().and_then(|flow| flow.id.value());
     let (Some(flow_id), true) = (flow_id, target.may_write()) else {
-        return Ok(println!(
-            "needs a flow, and INTEGRATOR_LIVE_WRITE=1 on a live account"
-        ));
+        return Err("needs a flow, and INTEGRATOR_LIVE_WRITE=1 on a live account".into());
     };
     for run in ["first", "second"] {
         let jobs = new_jobs(&target.client, flow_id).await?;
