@@ -104,8 +104,7 @@ impl types::Flow {
         }
         let processors = self.page_processors.as_deref().unwrap_or_default();
         for (index, processor) in processors.iter().enumerate() {
-            let json = processor_step(processor);
-            if let Some((id, step_type)) = json {
+            if let Some((id, step_type)) = processor_step(processor) {
                 steps.push(FlowStep {
                     id,
                     step_type,
