@@ -4,7 +4,7 @@
 //!   request (`GET /flows`), where its parameters are set (the builder) and which area
 //!   it belongs to; the parameter list moves to the builder's page, and progenitor's
 //!   untested `ignore` example goes. The operations users call most get an example
-//!   that runs as a doctest against the local sandbox ([`EXAMPLES`]).
+//!   that runs as a doctest against the local sandbox (`codegen/doc-examples/`).
 //! - `areas`: one module per spec tag (flows, exports, errors, state, ...) whose page
 //!   lists that area's operations, what each does, and the hand-written helpers of the
 //!   area, so a reader finds an operation by what it is about rather than in one long
