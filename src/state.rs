@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::response::body_start;
 use crate::types::{StateResourceType, StateValue};
 use crate::{Client, DecodeFailure, Error};
 
@@ -100,12 +101,12 @@ impl<'a> State<'a> {
         };
         let status = answer.status();
         let value = answer.into_inner().0;
-        match serde_json::from_value(value) {
+        match T::deserialize(&value) {
             Ok(typed) => Ok(Some(typed)),
             Err(e) => Err(Error::Decode {
                 operation,
                 status,
-                body_start: String::new(),
+                body_start: body_start(value.to_string().as_bytes()),
                 source: DecodeFailure::Json(Arc::new(e)),
             }),
         }

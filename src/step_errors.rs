@@ -66,10 +66,9 @@ impl StepErrors<'_> {
         &self,
         retry_data_keys: impl IntoIterator<Item = K>,
     ) -> Result<Option<RetryErrorsResult>, Error> {
-        let keys: Vec<String> = retry_data_keys.into_iter().map(Into::into).collect();
-        if keys.is_empty() {
+        let Some(keys) = non_empty(retry_data_keys) else {
             return Ok(None);
-        }
+        };
         let call = self.client.retry_flow_errors();
         let call = call.flow_id(self.flow_id).step_id(self.step_id);
         let answer = call
@@ -85,10 +84,9 @@ impl StepErrors<'_> {
         &self,
         error_ids: impl IntoIterator<Item = I>,
     ) -> Result<Option<ResolveErrorsResult>, Error> {
-        let ids: Vec<String> = error_ids.into_iter().map(Into::into).collect();
-        if ids.is_empty() {
+        let Some(ids) = non_empty(error_ids) else {
             return Ok(None);
-        }
+        };
         let call = self.client.resolve_flow_errors();
         let call = call.flow_id(self.flow_id).step_id(self.step_id);
         let answer = call.body_map(|body| body.errors(ids)).send().await?;
@@ -118,4 +116,10 @@ impl StepErrors<'_> {
             .await?;
         Ok(())
     }
+}
+
+/// The items as strings; `None` when there is none.
+fn non_empty<S: Into<String>>(items: impl IntoIterator<Item = S>) -> Option<Vec<String>> {
+    let items: Vec<String> = items.into_iter().map(Into::into).collect();
+    (!items.is_empty()).then_some(items)
 }

@@ -51,6 +51,7 @@ async fn global_and_resource_keys_read_back_as_written() {
     // A value of another shape is a decode error naming the operation.
     let err = local.get::<Cursor>("count").await.unwrap_err();
     assert!(err.to_string().contains("getResourceStateValue"), "{err}");
+    assert!(err.to_string().contains("body starts \"3\""), "{err}");
 
     assert!(local.delete("count").await.unwrap());
     assert!(!local.delete("count").await.unwrap());
@@ -70,4 +71,22 @@ async fn a_resource_that_does_not_exist_is_an_error_not_a_missing_key() {
     let err = gone.get::<u32>("cursor").await.unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
     assert!(gone.delete("cursor").await.unwrap_err().is_not_found());
+}
+
+/// Every future the state and step-error helpers return is `Send`.
+#[test]
+fn the_futures_are_send() {
+    fn send<T: Send>(_: T) {}
+    let client = integrator_io::Client::builder().token("t").build().unwrap();
+    let state = client.state();
+    send(state.get::<Cursor>("k"));
+    send(state.set("k", &1));
+    send(state.delete("k"));
+    send(state.keys());
+    send(state.clear());
+    let errors = client.step_errors("f", "s");
+    send(errors.list());
+    send(errors.retry(["k"]));
+    send(errors.resolve(["e"]));
+    send(errors.retry_data("k"));
 }
