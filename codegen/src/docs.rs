@@ -10,6 +10,8 @@
 //!   area, so a reader finds an operation by what it is about rather than in one long
 //!   list. (progenitor's separate tag style would instead put each tag's methods in an
 //!   extension trait, which every caller would have to import.)
+//! - Each type's `builder()` says that it returns another type of the same name and
+//!   how that becomes the type.
 
 use std::collections::BTreeMap;
 
@@ -137,6 +139,42 @@ pub fn rewrite(file: &mut File, operations: &[Operation]) -> Result<(), String> 
         }
     }
     Ok(())
+}
+
+/// Documents each type's `builder()`, which returns the type of the same name in
+/// `types::builder`: what that is and how it becomes the type.
+pub fn builder_fns(file: &mut File) {
+    for item in &mut file.items {
+        let Item::Mod(module) = item else { continue };
+        if module.ident != "types" {
+            continue;
+        }
+        let Some((_, items)) = &mut module.content else {
+            continue;
+        };
+        for item in items {
+            let Item::Impl(imp) = item else { continue };
+            let syn::Type::Path(self_ty) = imp.self_ty.as_ref() else {
+                continue;
+            };
+            let Some(name) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else {
+                continue;
+            };
+            for member in &mut imp.items {
+                let ImplItem::Fn(func) = member else { continue };
+                if func.sig.ident != "builder" || !doc_text(&func.attrs).is_empty() {
+                    continue;
+                }
+                let doc = format!(
+                    "A [`builder::{name}`] (another type, of the same name): set fields one by \
+                     one, then pass it to an operation's `.body(…)` as it is, or make a \
+                     `{name}` with `{name}::try_from(builder)`, which fails on a missing \
+                     required field."
+                );
+                func.attrs.insert(0, parse_quote!(#[doc = #doc]));
+            }
+        }
+    }
 }
 
 /// The text of an item's doc attributes, joined.

@@ -104,6 +104,7 @@ pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
     postprocess::rewrite(&mut file, &operations, enum_code).map_err(GenerateError::Rewrite)?;
     surface::restrict(&mut file).map_err(GenerateError::Rewrite)?;
     docs::rewrite(&mut file, &operations).map_err(GenerateError::Rewrite)?;
+    docs::builder_fns(&mut file);
     for module in [
         postprocess::operations_module(&operations),
         docs::areas_module(spec, &operations),
