@@ -89,5 +89,16 @@ async fn sandbox_clone(client: &Client) -> Result<Integration, Box<dyn std::erro
         id(&production.id),
         id(&test.id),
     );
-    Ok(clone_into(client, SANDBOX_SHARE, &integration, (&old, &new)).await?)
+    let copy = clone_into(client, SANDBOX_SHARE, &integration, (&old, &new)).await?;
+    // The copy's NetSuite import runs on the new connection.
+    for import in shared.list_imports().collect_all().await? {
+        if import.integration_id == copy.id {
+            let on_new = import.connection_id.as_deref() == Some(new.as_str());
+            println!(
+                "copied import {:?}: on the new connection: {on_new}",
+                import.name
+            );
+        }
+    }
+    Ok(copy)
 }

@@ -33,18 +33,11 @@ async fn retries_transient_errors_and_resolves_duplicates() {
         when.flow_id("f1").step_id("e1").body(&ids);
         then.ok(&types::ResolveErrorsResult(Default::default()));
     });
-    let client = Client::builder()
-        .token("t")
-        .base_url(server.url(BASE_PATH))
-        .build()
-        .unwrap();
+    let client = Client::builder().token("t").base_url(server.url(BASE_PATH));
+    let client = client.build().unwrap();
 
     error_automation::automate(&client, false).await.unwrap();
-    assert_eq!(
-        (retry.calls(), resolve.calls()),
-        (0, 0),
-        "a dry run changes nothing"
-    );
+    assert_eq!((retry.calls(), resolve.calls()), (0, 0)); // a dry run changes nothing
     error_automation::automate(&client, true).await.unwrap();
     assert_eq!((retry.calls(), resolve.calls()), (1, 1));
 }
