@@ -1,129 +1,104 @@
-//! Clones an integration and its flows into an account shared with you
-//! (`Integrator-AShareId`): reads them from your own account and creates copies in the
-//! shared one, pointing the copied flows at the new integration.
+//! Clones an integration in an account shared with you (`Integrator-AShareId`) as a
+//! test copy, and fixes its connection: the copy runs on a NetSuite sandbox connection
+//! instead of a copy of the production one (the clone's `connectionMap`). The answer
+//! is the new integration, typed.
 //!
 //! ```text
-//! cargo run --example clone_to_shared_account      # two local sandboxes: yours and the shared one
+//! cargo run --example clone_to_shared_account      # a local sandbox that is an account share
 //! INTEGRATOR_API_TOKEN=... INTEGRATOR_LIVE_WRITE=1 INTEGRATOR_TARGET_ASHARE_ID=<share id> \
+//!     INTEGRATOR_INTEGRATION_ID=<id> INTEGRATOR_CONNECTION_ID=<id> INTEGRATOR_REPLACEMENT_ID=<id> \
 //!     cargo run --example clone_to_shared_account
 //! ```
-//! In the sandbox the shared account is a second sandbox that requires the header, so
-//! a request without it fails there with `missing_header`, as on the real API.
+//! In the sandbox every request needs the share's header, as on the real API for a user
+//! acting in a share; one without it fails with `missing_header`.
 
 mod common;
 
-use futures::TryStreamExt;
-use integrator_io::{types, Client, Error, Nullable};
-use integrator_io_sandbox::Sandbox;
+use std::collections::HashMap;
+use std::env::var;
 
-/// The share id the second sandbox stands for.
+use integrator_io::types::{Connection, Integration};
+use integrator_io::{Client, Error, Nullable};
+
+/// The share id the local sandbox stands for.
 const SANDBOX_SHARE: &str = "5d4e3f2a1b0c9d8e7f6a5b4c";
-
-/// Server-set fields that a copy must not send.
-const SERVER_FIELDS: &[&str] = &["_id", "createdAt", "lastModified"];
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let source = common::connect(|sandbox| sandbox).await?;
-    // The shared account: live, the same token with the share's header; in the sandbox, a
-    // second sandbox set up as an account shared under SANDBOX_SHARE.
-    let (shared, _shared_sandbox) = match &source.sandbox {
-        None => {
-            if !source.may_write() {
-                println!("live and read-only: set INTEGRATOR_LIVE_WRITE=1 and INTEGRATOR_TARGET_ASHARE_ID");
-                return Ok(());
-            }
-            let share = std::env::var("INTEGRATOR_TARGET_ASHARE_ID")?;
-            (source.client.with_ashare_id(&share)?, None)
-        }
-        Some(own) => {
-            let other = Sandbox::builder()
-                .token(own.token())
-                .ashare_id(SANDBOX_SHARE)
-                .start()
-                .await?;
-            let bare = Client::builder()
-                .token(other.token())
-                .base_url(other.base_url())
-                .build()?;
-            match bare.list_integrations().send().await {
-                Err(Error::Api(e)) if e.has_code("missing_header") => {
-                    println!("the shared account refuses requests without Integrator-AShareId (missing_header)")
-                }
-                other => println!("unexpected answer without the header: {other:?}"),
-            }
-            (bare.with_ashare_id(SANDBOX_SHARE)?, Some(other))
-        }
-    };
-    let own = &source.client;
-
-    let integrations = own.list_integrations().send().await?.into_inner();
-    let Some(original) = integrations.into_iter().next() else {
-        println!("your account has no integration to clone");
-        return Ok(());
-    };
-    let original_id = original
-        .id
-        .value()
-        .cloned()
-        .ok_or("an integration without _id")?;
-    let name = original.name.value().cloned().unwrap_or_default();
-    let mut copy = without_server_fields(&original)?;
-    copy.name = Nullable::Value(format!("{name} (copy)"));
-    let created = shared.create_integration().body(copy).send().await?;
-    let new_id = created.id.value().cloned().ok_or("the copy has no _id")?;
-    println!(
-        "integration {name:?}: {original_id} -> {new_id} in account share {}",
-        shared.ashare_id().unwrap_or("?")
-    );
-
-    let flows = flows_of(own, &original_id).await?;
-    for flow in flows {
-        let mut copy: types::Flow = without_server_fields(&flow)?;
-        copy.integration_id = Nullable::Value(new_id.clone());
-        let created = shared.create_flow().body(copy).send().await?;
-        println!(
-            "  flow {:?}: {} -> {}",
-            flow.name.value().map_or("", String::as_str),
-            flow.id.value().map_or("?", String::as_str),
-            created.id.value().map_or("?", String::as_str)
+    let target = common::connect(|sandbox| sandbox.ashare_id(SANDBOX_SHARE)).await?;
+    let copy = if target.live() {
+        let share = var("INTEGRATOR_TARGET_ASHARE_ID")?;
+        let (id, old) = (
+            var("INTEGRATOR_INTEGRATION_ID")?,
+            var("INTEGRATOR_CONNECTION_ID")?,
         );
-    }
-    let copied = flows_of(&shared, &new_id).await?;
-    println!(
-        "the shared account now holds {} flows under the copy",
-        copied.len()
-    );
+        let new = var("INTEGRATOR_REPLACEMENT_ID")?;
+        clone_into(&target.client, &share, &id, (&old, &new)).await?
+    } else {
+        sandbox_clone(&target.client).await?
+    };
+    println!("the copy: {:?} ({:?})", copy.name, copy.id);
     Ok(())
 }
 
-/// The flows of one integration (the listing streams; only that integration's are kept).
-async fn flows_of(client: &Client, integration: &str) -> Result<Vec<types::Flow>, Error> {
-    client
-        .list_flows()
-        .stream()
-        .try_filter(|flow| {
-            std::future::ready(flow.integration_id.value().map(String::as_str) == Some(integration))
-        })
-        .try_collect()
-        .await
+/// Clones `integration` in the account share `share` as "… (test)", the copies using
+/// the connection `to` wherever the original uses the connection `from`.
+async fn clone_into(
+    client: &Client,
+    share: &str,
+    id: &str,
+    (from, to): (&str, &str),
+) -> Result<Integration, Error> {
+    let shared = client.with_ashare_id(share)?;
+    let original = shared.get_integration().id(id).send().await?;
+    let name = format!("{} (test)", original.name.as_deref().unwrap_or_default());
+    let map = HashMap::from([(from.to_string(), to.to_string())]);
+    let call = shared.clone_integration().id(id);
+    let copy = call
+        .body_map(|body| body.name(name).connection_map(map))
+        .send()
+        .await?;
+    Ok(copy.into_inner())
 }
 
-/// A copy of `resource` without the fields the server sets.
-fn without_server_fields<T: serde::Serialize + serde::de::DeserializeOwned>(
-    resource: &T,
-) -> Result<T, Error> {
-    let mut json = serde_json::to_value(resource).map_err(|e| Error::InvalidRequest {
-        operation: "copy",
-        message: e.to_string(),
-    })?;
-    if let Some(map) = json.as_object_mut() {
-        for field in SERVER_FIELDS {
-            map.remove(*field);
+/// In the sandbox: the Shopify - NetSuite integration, its production NetSuite
+/// connection replaced by a new sandbox one.
+async fn sandbox_clone(client: &Client) -> Result<Integration, Box<dyn std::error::Error>> {
+    let shared = client.with_ashare_id(SANDBOX_SHARE)?;
+    let connections = shared.list_connections().collect_all().await?;
+    let named = |c: &&Connection| c.name.as_deref() == Some("NetSuite production");
+    let production = connections
+        .iter()
+        .find(named)
+        .ok_or("no NetSuite connection")?;
+    let test = Connection {
+        name: "NetSuite sandbox".into(),
+        type_: production.type_.clone(),
+        sandbox: true.into(),
+        ..Default::default()
+    };
+    let test = shared
+        .create_connection()
+        .body(test)
+        .send()
+        .await?
+        .into_inner();
+    let id = |field: &Nullable<String>| field.as_deref().unwrap_or_default().to_string();
+    let (integration, old, new) = (
+        id(&production.integration_id),
+        id(&production.id),
+        id(&test.id),
+    );
+    let copy = clone_into(client, SANDBOX_SHARE, &integration, (&old, &new)).await?;
+    // The copy's NetSuite import runs on the new connection.
+    for import in shared.list_imports().collect_all().await? {
+        if import.integration_id == copy.id {
+            let on_new = import.connection_id.as_deref() == Some(new.as_str());
+            println!(
+                "copied import {:?}: on the new connection: {on_new}",
+                import.name
+            );
         }
     }
-    serde_json::from_value(json).map_err(|e| Error::InvalidRequest {
-        operation: "copy",
-        message: e.to_string(),
-    })
+    Ok(copy)
 }

@@ -131,11 +131,7 @@ async fn workflow(client: &Client) -> Result<(), Error> {
         .await?;
     let flow_id = flow.id.value().cloned().unwrap_or_default();
     let run = client.run_flow().id(&flow_id).send().await?;
-    let job_id = run
-        .get("_jobId")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+    let job_id = run.job_id.value().cloned().unwrap_or_default();
     println!("7. created flow {flow_id} and ran it: job {job_id}");
 
     // A live job may still be queued or running: look a few times.

@@ -9,7 +9,7 @@
 #   3. the ratio of the two, the time of the generation step alone (the client's build
 #      script run again, warm) and the size of the generated code.
 # Each build gets its own CARGO_TARGET_DIR under /tmp, deleted afterwards. Needs python3
-# (to read the client's Cargo.toml) and bc.
+# (to read the client's Cargo.toml), bc and GNU time (/usr/bin/time).
 # Usage: scripts/build_cost.sh [CLIENT_DIR]   (default: this checkout; JOBS=n for -j n)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,14 @@ trap 'rm -rf "$work"' EXIT
 jobs=(); [[ -n "${JOBS:-}" ]] && jobs=(-j "$JOBS")
 export CARGO_INCREMENTAL=0 CARGO_TERM_COLOR=never
 
-seconds() { local s=$(date +%s.%N); "$@" >/dev/null 2>"$work/log" || { cat "$work/log"; exit 1; }; echo "$(date +%s.%N) - $s" | bc; }
+# Wall-clock seconds of a command; its CPU seconds (user + system, every process it
+# started) go to $work/cpu, since on 2 busy cores the CPU time is the steadier figure.
+seconds() {
+  /usr/bin/time -f '%e %U %S' -o "$work/time" "$@" >/dev/null 2>"$work/log" || { cat "$work/log"; exit 1; }
+  read -r wall user sys <"$work/time"
+  echo "$user + $sys" | bc >"$work/cpu"
+  echo "$wall"
+}
 
 # 1. A consumer of the client, default features.
 mkdir -p "$work/consumer/src"
@@ -28,6 +35,7 @@ printf '[package]\nname = "consumer"\nversion = "0.0.0"\nedition = "2021"\n\n[de
 printf 'pub use integrator_io::Client;\n' >"$work/consumer/src/lib.rs"
 cp "$client/Cargo.lock" "$work/consumer/Cargo.lock"
 consumer=$(cd "$work/consumer" && CARGO_TARGET_DIR="$work/consumer-target" seconds cargo build "${jobs[@]}" --lib)
+consumer_cpu=$(cat "$work/cpu")
 
 # 3. The generation step alone: the client's build script again, same inputs.
 script=$(ls "$work"/consumer-target/debug/build/integrator-io-*/build-script-build | head -1)
@@ -82,11 +90,16 @@ PY
 : >"$work/baseline/src/lib.rs"
 cp "$client/Cargo.lock" "$work/baseline/Cargo.lock"
 base=$(cd "$work/baseline" && CARGO_TARGET_DIR="$work/baseline-target" seconds cargo build "${jobs[@]}" --lib)
+base_cpu=$(cat "$work/cpu")
 rm -rf "$work/baseline-target"
 
 printf 'client: %s (%s)\n' "$client" "$(git -C "$client" log -1 --format='%h %s' 2>/dev/null | cut -c1-60)"
 printf 'consumer, clean (dev, default features): %.1f s\n' "$consumer"
 printf 'same runtime dependencies, no code:      %.1f s\n' "$base"
 printf 'ratio consumer / dependencies only:      %.2f\n' "$(echo "$consumer / $base" | bc -l)"
+printf 'CPU (user + system), consumer:           %.1f s\n' "$consumer_cpu"
+printf 'CPU (user + system), dependencies only:  %.1f s\n' "$base_cpu"
+printf 'CPU ratio:                               %.2f\n' "$(echo "$consumer_cpu / $base_cpu" | bc -l)"
+printf 'load average at the end:                 %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'generation step alone (build script):    %.2f s\n' "$gen"
 printf 'generated code: %s lines, %s bytes\n' "$lines" "$bytes"

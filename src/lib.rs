@@ -10,6 +10,7 @@ mod context;
 mod contract_support;
 mod error;
 mod extra;
+mod flow_steps;
 mod generated;
 mod hooks;
 mod nullable;
@@ -23,6 +24,8 @@ mod request_checks;
 mod response;
 mod retry;
 mod secrets;
+mod state;
+mod step_errors;
 mod tls;
 mod token;
 
@@ -35,9 +38,11 @@ pub use client_builder::{
 use context::ClientContext;
 pub use error::{ApiError, DecodeFailure, Error};
 pub use extra::Extra;
+pub use flow_steps::{FlowStep, StepPosition, StepType};
 #[cfg(feature = "__contract")]
 #[doc(hidden)]
 pub use generated::__contract;
+pub use generated::areas;
 /// The operation builders behind each `Client` method (`client.get_export()` returns a
 /// [`builder::GetExport`]); set parameters on them, then `.send().await`.
 pub use generated::builder;
@@ -56,3 +61,5 @@ pub use rate_limit::RateLimit;
 pub use rate_limit::{RedisFailMode, RedisRateLimit};
 pub use region::Region;
 pub use retry::RetryPolicy;
+pub use state::State;
+pub use step_errors::StepErrors;

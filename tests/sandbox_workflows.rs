@@ -365,7 +365,7 @@ async fn a_flow_run_creates_a_job_whose_error_can_be_read_retried_and_resolved()
 
     let run = client.run_flow().id(&flow).send().await.unwrap();
     assert_eq!(run.status().as_u16(), 201);
-    let job_id = run.into_inner()["_jobId"].as_str().unwrap().to_string();
+    let job_id = run.into_inner().job_id.into_option().unwrap();
     let job = client.get_job().id(&job_id).send().await.unwrap();
     assert_eq!(job.flow_id.value().map(String::as_str), Some(flow.as_str()));
     assert_eq!(job.status.value().map(|s| s.as_str()), Some("completed"));

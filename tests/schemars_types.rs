@@ -106,7 +106,6 @@ component_types!(
     IntegrationStepSubmission,
     IntegrationStepResult,
     IntegrationCloneRequest,
-    IntegrationCloneResult,
     StateResourceType,
     StateKeys,
     StateValue,

@@ -82,6 +82,34 @@ fn a_nullable_id_without_a_value_is_a_typed_conversion_error() {
     assert_eq!(String::try_from(&Nullable::from("a")).as_deref(), Ok("a"));
 }
 
+/// `Flow::builder()` gives `builder::Flow`, which a body setter takes as it is; a
+/// struct with a required field builds through `body_map` with its `extra` empty.
+#[tokio::test]
+async fn a_type_builder_goes_straight_into_a_body() {
+    let server = CaptureServer::always(Reply::json(201, &json!({"_id": ID}))).await;
+    let client = server.client();
+    let flow = types::Flow::builder().name("Orders").disabled(true);
+    client.create_flow().body(flow).send().await.unwrap();
+    let retry = client.retry_flow_errors().flow_id(ID).step_id(ID);
+    // Only the body sent matters here (the canned `201` is not retry's status).
+    let _ = retry
+        .body_map(|b| b.retry_data_keys(vec!["k".to_string()]))
+        .send()
+        .await;
+    let bodies: Vec<Value> = server
+        .requests()
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            json!({"disabled": true, "name": "Orders"}),
+            json!({"retryDataKeys": ["k"]})
+        ]
+    );
+}
+
 #[tokio::test]
 async fn a_read_models_id_goes_straight_into_the_next_call() {
     let server = CaptureServer::always(Reply::json(

@@ -10,6 +10,8 @@
 mod contract;
 #[cfg(feature = "generate")]
 pub mod deserialize;
+#[cfg(feature = "generate")]
+pub mod docs;
 #[cfg(feature = "examples")]
 pub mod examples;
 #[cfg(feature = "examples")]
@@ -104,9 +106,16 @@ pub fn generate(spec: &Spec) -> Result<Generated, GenerateError> {
     postprocess::rewrite(&mut file, &operations, enum_code).map_err(GenerateError::Rewrite)?;
     surface::restrict(&mut file).map_err(GenerateError::Rewrite)?;
     schemars_gate::gate(&mut file);
-    let table: syn::File = syn::parse2(postprocess::operations_module(&operations))
-        .map_err(|e| GenerateError::Rewrite(e.to_string()))?;
-    file.items.extend(table.items);
+    docs::rewrite(&mut file, &operations).map_err(GenerateError::Rewrite)?;
+    docs::builder_fns(&mut file);
+    for module in [
+        postprocess::operations_module(&operations),
+        docs::areas_module(spec, &operations),
+    ] {
+        let module: syn::File =
+            syn::parse2(module).map_err(|e| GenerateError::Rewrite(e.to_string()))?;
+        file.items.extend(module.items);
+    }
 
     let schemas = spec
         .raw

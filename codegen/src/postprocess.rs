@@ -7,8 +7,8 @@
 //!   ([`crate::deserialize`]) instead of serde's `flatten`, which buffers every record.
 //! - Every generated type derives `Eq` beside progenitor's `PartialEq`, unless a field
 //!   somewhere is a float.
-//! - Structs whose fields are all optional derive `Default`, and their builders start
-//!   with an empty `extra` map instead of an error.
+//! - Structs whose fields are all optional derive `Default`; every struct's builder
+//!   starts with an empty `extra` map instead of an error.
 //! - The generated `ClientHooks` impl is removed: the crate supplies its own (auth,
 //!   headers, the empty-list `204`).
 //! - progenitor's `api-version` header, which the API does not document, is not sent.
@@ -311,15 +311,18 @@ fn rewrite_struct_builders(
                 let Some(last) = self_ty.path.segments.last() else {
                     continue;
                 };
+                // Every builder's `extra` starts empty, whether or not a field of its
+                // struct was rewritten (a struct with only required fields has none).
+                if implements(imp, "Default") {
+                    EmptyDefaults.visit_item_impl_mut(imp);
+                    continue;
+                }
                 let Some(fields) = rewrites.get(&last.ident.to_string()) else {
                     continue;
                 };
-                let is_default = implements(imp, "Default");
                 for member in imp.items.iter_mut() {
                     let ImplItem::Fn(func) = member else { continue };
-                    if is_default {
-                        EmptyDefaults.visit_block_mut(&mut func.block);
-                    } else if let Some(rw) = fields.get(&func.sig.ident.to_string()) {
+                    if let Some(rw) = fields.get(&func.sig.ident.to_string()) {
                         ReplaceType(rw).visit_generics_mut(&mut func.sig.generics);
                     }
                 }

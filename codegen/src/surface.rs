@@ -15,7 +15,10 @@ use syn::{parse_quote, File, ImplItem, Item, ItemMod, Visibility};
 const CLIENT_DOC: &str = "The typed integrator.io client: one method per operation of the API, \
 each returning a builder; set its parameters, then `.send().await`.\n\n\
 Build one with [`Client::builder`] or [`Client::from_env`]. Cloning is cheap and shares the \
-connection pool and the rate limiter.";
+connection pool and the rate limiter.\n\n\
+The operations by area (flows, exports, errors, state, ...), with what each does: \
+[`areas`](crate::areas). Each method below links to its builder, which documents the \
+operation and its parameters.";
 
 /// Applies the surface rewrites to the generated file.
 pub fn restrict(file: &mut File) -> Result<(), String> {

@@ -14,6 +14,10 @@
 //! pointed at `server.base_url()` requests `/exports/…` instead, matches no typed mock,
 //! and gets httpmock's `404` (an [`Error`](integrator_io::Error) with status 404).
 //!
+//! A listing read over several pages is mocked in one call with [`PagedMocks`]: the
+//! pages in order, linked by the `Link` header or by `nextPageURL` as the API does;
+//! each page's mock answers only its own page.
+//!
 //! Query matchers compare what the client sends: a `DateTime<Utc>` as RFC 3339
 //! (`2024-01-01T00:00:00Z`), an enum as its wire name.
 //!
@@ -61,6 +65,9 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/integrator_mock.rs"));
 }
 
+mod pages;
+
 #[doc(hidden)]
 pub use generated::query_value;
 pub use generated::{operations, MockServerExt, BASE_PATH};
+pub use pages::{PagedMocks, PAGE_PARAM};

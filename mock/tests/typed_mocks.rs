@@ -194,3 +194,84 @@ async fn into_inner_reaches_plain_httpmock() {
     assert!(got.into_inner().is_empty());
     mock.assert();
 }
+
+/// A listing mocked in pages: the client reads every page once, in order, and the
+/// first page's mock does not answer the requests for later pages.
+#[tokio::test]
+async fn link_pages_answer_each_page_once() {
+    use integrator_io_mock::PagedMocks;
+    let server = MockServer::start_async().await;
+    let flow = |id: &str| types::Flow {
+        id: id.into(),
+        ..Default::default()
+    };
+    let pages = server.link_pages(
+        "/flows",
+        &[
+            vec![flow("f1"), flow("f2")],
+            vec![flow("f3")],
+            vec![flow("f4")],
+        ],
+    );
+    let client = client_for(server.url(BASE_PATH));
+    let flows = client.list_flows().collect_all().await.unwrap();
+    let ids: Vec<_> = flows.iter().filter_map(|f| f.id.value().cloned()).collect();
+    assert_eq!(ids, ["f1", "f2", "f3", "f4"]);
+    for page in &pages {
+        page.assert_calls(1);
+    }
+}
+
+/// Without its own mock, a second page is not answered by the first page's mock: the
+/// listing fails on page 2 instead of looping over page 1.
+#[tokio::test]
+async fn a_first_page_mock_does_not_match_page_two() {
+    use integrator_io_mock::PagedMocks;
+    let server = MockServer::start_async().await;
+    let mut pages = server.link_pages("/flows", &[vec![types::Flow::default()], vec![]]);
+    pages[1].delete();
+    let client = client_for(server.url(BASE_PATH));
+    let err = client.list_flows().collect_all().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err:?}");
+    pages[0].assert_calls(1);
+}
+
+/// The `nextPageURL` form (flow errors): the URL is set in each page's body.
+#[tokio::test]
+async fn next_page_url_pages_answer_each_page_once() {
+    use integrator_io_mock::PagedMocks;
+    let server = MockServer::start_async().await;
+    let page = |ids: &[&str]| types::FlowErrorPage {
+        errors: ids
+            .iter()
+            .map(|id| types::FlowError {
+                error_id: (*id).into(),
+                ..Default::default()
+            })
+            .collect::<Vec<_>>()
+            .into(),
+        // replaced by the helper
+        next_page_url: "stale".into(),
+        ..Default::default()
+    };
+    let pages = server.next_page_url_pages(
+        "/flows/f1/e1/errors",
+        &[page(&["a", "b"]), page(&["c"]), page(&[])],
+    );
+    let client = client_for(server.url(BASE_PATH));
+    let errors = client
+        .list_flow_errors()
+        .flow_id("f1")
+        .step_id("e1")
+        .collect_all()
+        .await
+        .unwrap();
+    let ids: Vec<_> = errors
+        .iter()
+        .filter_map(|e| e.error_id.value().cloned())
+        .collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+    for page in &pages {
+        page.assert_calls(1);
+    }
+}
