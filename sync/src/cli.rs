@@ -7,15 +7,19 @@
 //!
 //! #[derive(Parser)]
 //! struct Cli {
+//!     /// The profile to act as (the program's global flag).
+//!     #[arg(long, global = true)]
+//!     account: Option<String>,
 //!     #[command(subcommand)]
 //!     command: SyncCommand,
 //! }
 //!
 //! # async fn demo() {
 //! let cli = Cli::parse();
-//! // The program's own profiles: a name (or none for the default) to a client.
-//! let accounts = |profile: Option<&str>| -> Result<integrator_io::Client, String> {
-//!     let _ = profile;
+//! // The program's own profiles: a name (`None`: the current account) to a client.
+//! let current = cli.account.clone();
+//! let accounts = move |profile: Option<&str>| -> Result<integrator_io::Client, String> {
+//!     let _name = profile.or(current.as_deref()).unwrap_or("default");
 //!     integrator_io::Client::from_env().map_err(|e| e.to_string())
 //! };
 //! let code = integrator_io_sync::cli::run(
@@ -54,7 +58,9 @@ pub const EXIT_DIFFERENT: i32 = 1;
 /// Exit code: an error (bad input, an account's refusal).
 pub const EXIT_ERROR: i32 = 2;
 
-/// The program's accounts: a client for a profile name (`None`: the default).
+/// The program's accounts: a client for a profile name. `None` is the program's
+/// current account (its global `--account`, else its default profile): `pull` reads
+/// from it, and a `diff` side or `--to` written without a profile means it.
 pub trait Accounts: Send + Sync {
     /// The client for `profile`, or why there is none.
     fn client(&self, profile: Option<&str>) -> Result<Client, String>;
@@ -89,21 +95,15 @@ pub struct PullArgs {
     pub integration: String,
     /// The directory to write (created if missing; resources no longer there are removed).
     pub dir: PathBuf,
-    /// The profile of the account to pull from (default: the default profile).
-    #[arg(long)]
-    pub account: Option<String>,
 }
 
 /// `diff A B`.
 #[derive(Clone, Debug, Args)]
 pub struct DiffArgs {
-    /// A directory, or a live integration as PROFILE:ID (or :ID for the --account profile).
+    /// A directory, or a live integration as PROFILE:ID (:ID for the program's current account).
     pub a: String,
     /// A directory, or a live integration as PROFILE:ID.
     pub b: String,
-    /// The profile for a side written :ID.
-    #[arg(long)]
-    pub account: Option<String>,
     /// Fields not compared, as KIND:/json/pointer (repeatable).
     #[arg(long = "ignore", value_name = "KIND:/POINTER")]
     pub ignore: Vec<String>,
@@ -172,19 +172,15 @@ pub enum Side {
 }
 
 impl Side {
-    /// A directory when `text` names one, else `PROFILE:ID` (`:ID` takes
-    /// `default_profile`).
-    pub fn parse(text: &str, default_profile: Option<&str>) -> Result<Side, SyncError> {
+    /// A directory when `text` names one, else `PROFILE:ID` (`:ID`: the program's
+    /// current account, profile `None`).
+    pub fn parse(text: &str) -> Result<Side, SyncError> {
         if Path::new(text).is_dir() {
             return Ok(Side::Dir(PathBuf::from(text)));
         }
         match text.split_once(':') {
             Some((profile, id)) if !id.is_empty() => Ok(Side::Live(
-                if profile.is_empty() {
-                    default_profile.map(str::to_string)
-                } else {
-                    Some(profile.to_string())
-                },
+                (!profile.is_empty()).then(|| profile.to_string()),
                 id.to_string(),
             )),
             _ => Err(SyncError::Usage(format!(
@@ -234,7 +230,7 @@ pub async fn run_pull(
     accounts: &dyn Accounts,
     out: &mut dyn Write,
 ) -> Result<i32, SyncError> {
-    let remote = remote(accounts, args.account.as_deref())?;
+    let remote = remote(accounts, None)?;
     let snapshot = pull(&remote, &args.integration).await?;
     let summary = snapshot.tree.write(&args.dir)?;
     writeln!(
@@ -269,8 +265,8 @@ pub async fn run_diff(
     out: &mut dyn Write,
 ) -> Result<i32, SyncError> {
     let ignore = Ignore::parse_all(&args.ignore)?;
-    let a = Side::parse(&args.a, args.account.as_deref())?;
-    let b = Side::parse(&args.b, args.account.as_deref())?;
+    let a = Side::parse(&args.a)?;
+    let b = Side::parse(&args.b)?;
     let (a, b) = futures::try_join!(load(&a, accounts), load(&b, accounts))?;
     let changes = diff_trees(&a, &b, &ignore);
     match args.format {

@@ -311,12 +311,18 @@ pub async fn plan(
             {
                 continue;
             }
+            let elsewhere = target.used_elsewhere.contains(id);
             steps.push(Step {
                 resource: key.clone(),
-                action: Action::Delete,
+                action: if elsewhere {
+                    Action::Blocked
+                } else {
+                    Action::Delete
+                },
                 target_id: Some(id.clone()),
                 fields: Vec::new(),
-                note: None,
+                note: elsewhere
+                    .then(|| "not deleted: resources outside the integration use it".to_string()),
             });
         }
     }

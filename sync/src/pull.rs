@@ -7,7 +7,7 @@
 //! its `_integrationId` says so or when a resource that belongs refers to it (flows to
 //! their exports and imports, those to their connections and file definitions).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::{json, Value};
 
@@ -27,6 +27,9 @@ pub struct Snapshot {
     pub ids: BTreeMap<Key, String>,
     /// Each resource as the account answered it (secrets masked).
     pub raw: BTreeMap<Key, Doc>,
+    /// The `_id`s of the integration's resources that resources outside it refer to
+    /// (an export another integration's flow uses): `--prune` leaves them.
+    pub used_elsewhere: BTreeSet<String>,
     /// Account ids in configuration fields that name nothing in the tree
     /// (`flows/x.json: /hooks/preSavePage/_scriptId`): they mean nothing elsewhere.
     pub warnings: Vec<String>,
@@ -55,8 +58,9 @@ pub async fn pull(remote: &Remote, integration: &str) -> Result<Snapshot, SyncEr
         remote.list(Kind::Flow),
     )?;
     let lists = [connections, filedefinitions, exports, imports, flows];
-    let docs = select(root, &integration_id, &lists);
+    let (docs, used_elsewhere) = select(root, &integration_id, &lists);
     let mut snapshot = build(docs);
+    snapshot.used_elsewhere = used_elsewhere;
     snapshot.tree.manifest = Some(manifest(remote, &snapshot));
     Ok(snapshot)
 }
@@ -91,8 +95,13 @@ pub(crate) async fn find_integration(remote: &Remote, wanted: &str) -> Result<Do
     }
 }
 
-/// The integration and every listed document that belongs to it, by kind.
-fn select(root: Doc, integration_id: &str, lists: &[Vec<Doc>; 5]) -> Vec<(Kind, Doc)> {
+/// The integration and every listed document that belongs to it, by kind; and the
+/// `_id`s of those that documents outside it refer to too.
+fn select(
+    root: Doc,
+    integration_id: &str,
+    lists: &[Vec<Doc>; 5],
+) -> (Vec<(Kind, Doc)>, BTreeSet<String>) {
     let mut index: HashMap<String, (Kind, usize)> = HashMap::new();
     for (kind, list) in LISTED.iter().zip(lists) {
         for (i, doc) in list.iter().enumerate() {
@@ -101,39 +110,46 @@ fn select(root: Doc, integration_id: &str, lists: &[Vec<Doc>; 5]) -> Vec<(Kind, 
             }
         }
     }
+    let doc_at = |(kind, i): (Kind, usize)| {
+        let position = LISTED.iter().position(|k| *k == kind).unwrap_or(0);
+        &lists[position][i]
+    };
+    let refs_of = |doc: &Doc| -> Vec<(Kind, usize)> {
+        doc.values()
+            .flat_map(|v| ids_in(v, &index))
+            .copied()
+            .collect()
+    };
     let mut chosen: HashSet<(Kind, usize)> = HashSet::new();
-    let mut queue: Vec<(Kind, usize)> = Vec::new();
+    let mut queue: Vec<(Kind, usize)> = refs_of(&root);
     for (kind, list) in LISTED.iter().zip(lists) {
         for (i, doc) in list.iter().enumerate() {
-            if doc.get("_integrationId").and_then(Value::as_str) == Some(integration_id)
-                && chosen.insert((*kind, i))
-            {
+            if doc.get("_integrationId").and_then(Value::as_str) == Some(integration_id) {
                 queue.push((*kind, i));
             }
         }
     }
-    let root_value = Value::Object(root.clone());
-    let mut visit = |value: &Value, queue: &mut Vec<(Kind, usize)>| {
-        for found in ids_in(value, &index) {
-            if chosen.insert(*found) {
-                queue.push(*found);
-            }
+    while let Some(found) = queue.pop() {
+        if chosen.insert(found) {
+            queue.extend(refs_of(doc_at(found)));
         }
-    };
-    visit(&root_value, &mut queue);
-    while let Some((kind, i)) = queue.pop() {
-        let position = LISTED.iter().position(|k| *k == kind).unwrap_or(0);
-        visit(&Value::Object(lists[position][i].clone()), &mut queue);
     }
     let mut docs = vec![(Kind::Integration, root)];
+    let mut used_elsewhere = BTreeSet::new();
     for (kind, list) in LISTED.iter().zip(lists) {
         for (i, doc) in list.iter().enumerate() {
             if chosen.contains(&(*kind, i)) {
                 docs.push((*kind, doc.clone()));
+            } else {
+                for found in refs_of(doc).into_iter().filter(|f| chosen.contains(f)) {
+                    if let Some(id) = id_of(doc_at(found)) {
+                        used_elsewhere.insert(id.to_string());
+                    }
+                }
             }
         }
     }
-    docs
+    (docs, used_elsewhere)
 }
 
 /// The snapshot of `docs`: aliases from names (`-2`, `-3` for repeats, in order of

@@ -11,9 +11,9 @@
 //! Every file is pretty JSON with sorted keys and a final newline, so a tree pulled
 //! twice from an unchanged integration is byte-identical.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
@@ -184,13 +184,16 @@ impl Tree {
                 }
             }
         }
+        let mut made: BTreeSet<PathBuf> = BTreeSet::new();
         for (file, text) in &wanted {
             let path = dir.join(file);
-            if fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
+            if fs::read(&path).ok().as_deref() == Some(text.as_bytes()) {
                 continue;
             }
             if let Some(parent) = path.parent() {
-                create_dir(parent)?;
+                if made.insert(parent.to_path_buf()) {
+                    create_dir(parent)?;
+                }
             }
             fs::write(&path, text).map_err(|e| SyncError::io(&path, e))?;
             summary.written.push(file.clone());

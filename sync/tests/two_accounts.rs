@@ -11,7 +11,7 @@ use support::*;
 /// target integration's `_id`.
 async fn promote(accounts: &Accounts, dir: &str) -> String {
     let (code, out, err) = accounts
-        .run(&["pull", INTEGRATION, dir, "--account", "source"])
+        .run(&["--account", "source", "pull", INTEGRATION, dir])
         .await;
     assert_eq!(code, 0, "{out}{err}");
     let (code, out, err) = accounts.run(&["apply", dir, "--to", "target"]).await;
@@ -95,7 +95,7 @@ async fn round_trip_pull_apply_pull_has_no_difference() {
 
     // Pulling again with no change: byte-identical, nothing written.
     let (code, out, _) = accounts
-        .run(&["pull", INTEGRATION, src, "--account", "source"])
+        .run(&["--account", "source", "pull", INTEGRATION, src])
         .await;
     assert_eq!(code, 0);
     assert!(out.contains("0 files written, 0 removed"), "{out}");
@@ -248,11 +248,30 @@ async fn target_only_fields_survive_masked_secrets_are_never_sent_prune_deletes_
         .update(Kind::Connection, &conn_id, &conn)
         .await
         .unwrap();
-    // A flow only the target's integration has.
+    // A flow only the target's integration has, and an export of it that another
+    // integration's flow uses.
     let extra_flow = target
         .create(
             Kind::Flow,
             &doc(json!({"name": "Target-only flow", "_integrationId": target_id})),
+        )
+        .await
+        .unwrap();
+    let shared_export = target
+        .create(Kind::Export, &doc(json!({"name": "Shared export", "_integrationId": target_id, "adaptorType": "HTTPExport"})))
+        .await
+        .unwrap();
+    let other = target
+        .create(Kind::Integration, &doc(json!({"name": "Other team"})))
+        .await
+        .unwrap();
+    target
+        .create(
+            Kind::Flow,
+            &doc(
+                json!({"name": "Other team's flow", "_integrationId": id(&other),
+            "pageGenerators": [{"_exportId": id(&shared_export)}]}),
+            ),
         )
         .await
         .unwrap();
@@ -346,10 +365,16 @@ async fn target_only_fields_survive_masked_secrets_are_never_sent_prune_deletes_
         .await;
     assert_eq!(code, 1);
     let plan: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(plan["steps"].as_array().unwrap().len(), 1, "{out}");
-    assert_eq!(plan["steps"][0]["action"], "delete");
-    assert_eq!(plan["steps"][0]["resource"], "flows/target-only-flow");
-    assert_eq!(plan["steps"][0]["targetId"], id(&extra_flow));
+    assert_eq!(plan["steps"].as_array().unwrap().len(), 2, "{out}");
+    assert_eq!(plan["steps"][0]["action"], "blocked");
+    assert_eq!(plan["steps"][0]["resource"], "exports/shared-export");
+    assert_eq!(
+        plan["steps"][0]["note"],
+        "not deleted: resources outside the integration use it"
+    );
+    assert_eq!(plan["steps"][1]["action"], "delete");
+    assert_eq!(plan["steps"][1]["resource"], "flows/target-only-flow");
+    assert_eq!(plan["steps"][1]["targetId"], id(&extra_flow));
     let before: Vec<usize> = futures_lengths(&target).await;
     let (code, out, _) = accounts
         .run(&[
@@ -362,7 +387,7 @@ async fn target_only_fields_survive_masked_secrets_are_never_sent_prune_deletes_
             "connections:/http/baseURI",
         ])
         .await;
-    assert_eq!(code, 0, "{out}");
+    assert_eq!(code, 1, "the blocked delete leaves exit code 1: {out}");
     assert!(
         out.contains("applied: 0 created, 0 updated, 1 deleted"),
         "{out}"
@@ -377,6 +402,11 @@ async fn target_only_fields_survive_masked_secrets_are_never_sent_prune_deletes_
         .await
         .unwrap()
         .is_none());
+    assert!(target
+        .get(Kind::Export, &id(&shared_export))
+        .await
+        .unwrap()
+        .is_some());
 }
 
 /// How many connections, file definitions, exports, imports and flows `remote` has.
@@ -402,7 +432,7 @@ async fn an_apply_failing_midway_is_completed_by_the_next_run_without_duplicates
     let dir = temp_dir("resume");
     let src = dir.to_str().unwrap();
     let (code, _, err) = accounts
-        .run(&["pull", INTEGRATION, src, "--account", "source"])
+        .run(&["--account", "source", "pull", INTEGRATION, src])
         .await;
     assert_eq!(code, 0, "{err}");
 
@@ -467,7 +497,7 @@ async fn bad_trees_are_refused_naming_file_and_field_before_anything_is_sent() {
     let dir = temp_dir("bad");
     let src = dir.to_str().unwrap();
     let (code, _, _) = accounts
-        .run(&["pull", INTEGRATION, src, "--account", "source"])
+        .run(&["--account", "source", "pull", INTEGRATION, src])
         .await;
     assert_eq!(code, 0);
     let before = accounts.target.stats().requests;
@@ -519,4 +549,68 @@ async fn bad_trees_are_refused_naming_file_and_field_before_anything_is_sent() {
         before,
         "nothing was sent to the target"
     );
+}
+
+#[tokio::test]
+async fn the_readme_workflow_against_the_seeded_sandbox() {
+    let dev = integrator_io_sandbox::Sandbox::builder()
+        .seed(true)
+        .start()
+        .await
+        .unwrap();
+    let mut accounts = Accounts::start().await;
+    accounts.clients.insert("dev".into(), dev.client().unwrap());
+    accounts
+        .clients
+        .insert("prod".into(), accounts.target.client().unwrap());
+    let dir = temp_dir("readme");
+    let tree = dir.join("shopify-netsuite");
+    let tree = tree.to_str().unwrap();
+
+    let (code, out, err) = accounts
+        .run(&["--account", "dev", "pull", "Shopify - NetSuite", tree])
+        .await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("warning: integration.json: field /_connectorId holds an account id"),
+        "{out}"
+    );
+    let (code, _, err) = accounts
+        .run(&["diff", tree, "dev:Shopify - NetSuite"])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = accounts.run(&["plan", tree, "--to", "prod"]).await;
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("+ create connections/shopify")
+            && out.contains("+ create flows/shopify-orders-to-netsuite"),
+        "{out}"
+    );
+    let (code, out, err) = accounts.run(&["apply", tree, "--to", "prod"]).await;
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = accounts.run(&["plan", tree, "--to", "prod"]).await;
+    assert_eq!((code, out.contains("no changes")), (0, true), "{out}");
+
+    let file = "flows/shopify-orders-to-netsuite.json";
+    let mut flow = read_json(std::path::Path::new(tree), file);
+    assert_eq!(flow["schedule"], "? */15 * * * *");
+    flow["schedule"] = json!("? */5 * * * *");
+    write_json(std::path::Path::new(tree), file, &flow);
+    let (code, out, _) = accounts.run(&["plan", tree, "--to", "prod"]).await;
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("/schedule: \"? */15 * * * *\" -> \"? */5 * * * *\""),
+        "{out}"
+    );
+    let (code, out, err) = accounts.run(&["apply", tree, "--to", "prod"]).await;
+    assert_eq!(code, 0, "{out}{err}");
+
+    let prod_tree = dir.join("prod-tree");
+    let prod_tree = prod_tree.to_str().unwrap();
+    let (code, _, err) = accounts
+        .run(&["--account", "prod", "pull", "Shopify - NetSuite", prod_tree])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = accounts.run(&["diff", tree, prod_tree]).await;
+    assert_eq!((code, out.as_str()), (0, "no differences\n"));
 }

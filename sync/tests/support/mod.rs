@@ -20,6 +20,9 @@ pub const INTEGRATION: &str = "Shopify - NetSuite orders";
 #[derive(Parser, Debug)]
 #[command(name = "integrator")]
 struct Cli {
+    /// The program's global flag: the account `pull` reads and `:ID` means.
+    #[arg(long, global = true)]
+    account: Option<String>,
     #[command(subcommand)]
     command: SyncCommand,
 }
@@ -67,9 +70,10 @@ impl Accounts {
         let cli = Cli::try_parse_from(std::iter::once("integrator").chain(args.iter().copied()))
             .unwrap_or_else(|e| panic!("{args:?}: {e}"));
         let clients = self.clients.clone();
+        let current = cli.account.clone();
         let accounts = move |profile: Option<&str>| -> Result<Client, String> {
             clients
-                .get(profile.unwrap_or("source"))
+                .get(profile.or(current.as_deref()).unwrap_or("source"))
                 .cloned()
                 .ok_or_else(|| format!("no profile {profile:?}"))
         };
