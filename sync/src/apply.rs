@@ -143,25 +143,16 @@ pub async fn apply(
             .iter()
             .filter(|s| s.action == Action::Delete && s.resource.kind.rank() == rank)
             .collect();
-        let results: Vec<Result<&Step, SyncError>> = stream::iter(level)
+        let mut deletes = stream::iter(level)
             .map(|step| async move {
                 let id = step.target_id.as_deref().unwrap_or_default();
                 remote.delete(step.resource.kind, id).await.map(|()| step)
             })
-            .buffer_unordered(concurrency)
-            .collect()
-            .await;
+            .buffer_unordered(concurrency);
         let mut first_error = None;
-        for result in results {
+        while let Some(result) = deletes.next().await {
             match result {
-                Ok(step) => {
-                    report.deleted.push(step.resource.to_string());
-                    if let Some(known) =
-                        plan.desired.resources.keys().find(|k| **k == step.resource)
-                    {
-                        journal.forget(known)?;
-                    }
-                }
+                Ok(step) => report.deleted.push(step.resource.to_string()),
                 Err(e) => {
                     first_error.get_or_insert(e);
                 }
@@ -201,19 +192,22 @@ async fn run_level(
                 names.join(", ")
             )));
         }
+        // Each create is journaled as soon as it is answered; a failure lets the
+        // requests already sent finish (and be journaled) before it is answered.
         let known = &*ids;
-        let results: Vec<Result<Outcome, SyncError>> = stream::iter(ready)
+        let mut writes = stream::iter(ready)
             .map(|step| write(plan, remote, known, step))
-            .buffer_unordered(concurrency)
-            .collect()
-            .await;
+            .buffer_unordered(concurrency);
+        let mut created = Vec::new();
         let mut first_error = None;
-        for result in results {
+        while let Some(result) = writes.next().await {
             match result {
                 Ok(Outcome::Created(key, id)) => {
-                    journal.record(&key, &id)?;
+                    if let Err(e) = journal.record(&key, &id) {
+                        first_error.get_or_insert(e);
+                    }
                     report.created.insert(key.to_string(), id.clone());
-                    ids.insert(key, id);
+                    created.push((key, id));
                 }
                 Ok(Outcome::Updated(key)) => report.updated.push(key.to_string()),
                 Ok(Outcome::Unchanged) => {}
@@ -225,6 +219,8 @@ async fn run_level(
                 }
             }
         }
+        drop(writes);
+        ids.extend(created);
         if let Some(e) = first_error {
             return Err(e);
         }

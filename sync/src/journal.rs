@@ -71,16 +71,6 @@ impl Journal {
         self.save()
     }
 
-    /// Forgets `key` (deleted, or gone from the target), and saves.
-    pub fn forget(&mut self, key: &Key) -> Result<(), SyncError> {
-        if *key == Key::integration() {
-            self.integration = None;
-        } else {
-            self.created.remove(&key.to_string());
-        }
-        self.save()
-    }
-
     fn save(&self) -> Result<(), SyncError> {
         let Some(path) = &self.path else {
             return Ok(());

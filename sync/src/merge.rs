@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::ignore::Ignore;
 use crate::kind::Kind;
-use crate::normalize::{push_token, MASK, SECRET, VOLATILE_FIELDS};
+use crate::normalize::{walk_strings, MASK, SECRET, VOLATILE_FIELDS};
 use crate::remote::Doc;
 
 /// The document to `PUT`: `desired` (references already resolved), with, from
@@ -47,31 +47,12 @@ fn secret_pointers(value: &Value) -> Vec<String> {
 }
 
 fn pointers_of(value: &Value, text: &str) -> Vec<String> {
-    fn walk(value: &Value, text: &str, pointer: &mut String, out: &mut Vec<String>) {
-        match value {
-            Value::String(s) if s == text => out.push(pointer.clone()),
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    let len = pointer.len();
-                    pointer.push('/');
-                    pointer.push_str(&i.to_string());
-                    walk(item, text, pointer, out);
-                    pointer.truncate(len);
-                }
-            }
-            Value::Object(map) => {
-                for (k, item) in map {
-                    let len = pointer.len();
-                    push_token(pointer, k);
-                    walk(item, text, pointer, out);
-                    pointer.truncate(len);
-                }
-            }
-            _ => {}
-        }
-    }
     let mut out = Vec::new();
-    walk(value, text, &mut String::new(), &mut out);
+    walk_strings(value, &mut String::new(), &mut |pointer, s| {
+        if s == text {
+            out.push(pointer.to_string());
+        }
+    });
     out
 }
 

@@ -176,7 +176,7 @@ pub fn strip_secrets(value: &mut Value) {
 }
 
 /// Calls `f` with the JSON pointer and text of every string in `value`.
-fn walk_strings(value: &Value, pointer: &mut String, f: &mut dyn FnMut(&str, &str)) {
+pub(crate) fn walk_strings(value: &Value, pointer: &mut String, f: &mut dyn FnMut(&str, &str)) {
     match value {
         Value::String(s) => f(pointer, s),
         Value::Array(items) => {

@@ -27,7 +27,7 @@ use crate::journal::Journal;
 use crate::kind::{Key, Kind};
 use crate::merge::{masked_pointers, merge};
 use crate::normalize::{split_volatile, to_refs};
-use crate::pull::{find_integration, pull, Snapshot};
+use crate::pull::{find_integration, integrations_named, pull, Snapshot};
 use crate::remote::{id_of, name_of, Doc, Remote};
 use crate::tree::Tree;
 
@@ -394,12 +394,7 @@ pub(crate) fn compare(
 }
 
 async fn by_name(remote: &Remote, name: &str) -> Result<Option<(Doc, MatchedBy)>, SyncError> {
-    let mut found: Vec<Doc> = remote
-        .list(Kind::Integration)
-        .await?
-        .into_iter()
-        .filter(|d| name_of(d) == Some(name))
-        .collect();
+    let mut found = integrations_named(remote, name).await?;
     match found.len() {
         0 => Ok(None),
         1 => Ok(Some((found.remove(0), MatchedBy::Name))),

@@ -73,12 +73,7 @@ pub(crate) async fn find_integration(remote: &Remote, wanted: &str) -> Result<Do
             .await?
             .ok_or_else(|| SyncError::Usage(format!("no integration {wanted} in the account")));
     }
-    let mut found: Vec<Doc> = remote
-        .list(Kind::Integration)
-        .await?
-        .into_iter()
-        .filter(|doc| name_of(doc) == Some(wanted))
-        .collect();
+    let mut found = integrations_named(remote, wanted).await?;
     match found.len() {
         1 => Ok(found.remove(0)),
         0 => Err(SyncError::Usage(format!(
@@ -93,6 +88,13 @@ pub(crate) async fn find_integration(remote: &Remote, wanted: &str) -> Result<Do
                 .join(", ")
         ))),
     }
+}
+
+/// The account's integrations named `name`.
+pub(crate) async fn integrations_named(remote: &Remote, name: &str) -> Result<Vec<Doc>, SyncError> {
+    let mut all = remote.list(Kind::Integration).await?;
+    all.retain(|doc| name_of(doc) == Some(name));
+    Ok(all)
 }
 
 /// The integration and every listed document that belongs to it, by kind; and the
