@@ -217,7 +217,10 @@ fn remote(accounts: &dyn Accounts, profile: Option<&str>) -> Result<Remote, Sync
     accounts
         .client(profile)
         .map(Remote::new)
-        .map_err(|e| SyncError::Usage(format!("profile {}: {e}", profile.unwrap_or("(default)"))))
+        .map_err(|e| match profile {
+            Some(name) => SyncError::Usage(format!("profile {name}: {e}")),
+            None => SyncError::Usage(e),
+        })
 }
 
 fn io(e: std::io::Error) -> SyncError {
