@@ -239,11 +239,22 @@ pub async fn plan(
             }
         }
         let candidates: Vec<&str> = if key.kind == Kind::Connection {
-            connections
+            let named: Vec<&str> = connections
                 .iter()
                 .filter(|c| name_of(c) == Some(name))
                 .filter_map(id_of)
-                .collect()
+                .collect();
+            // Of several of that name, the one the target integration uses.
+            let used: Vec<&str> = named
+                .iter()
+                .copied()
+                .filter(|id| target.ids.values().any(|t| t == id))
+                .collect();
+            if named.len() > 1 && used.len() == 1 {
+                used
+            } else {
+                named
+            }
         } else {
             target_by_name
                 .get(&(key.kind, name))
@@ -253,16 +264,27 @@ pub async fn plan(
         match candidates.as_slice() {
             [] => {}
             [id] => {
-                matches.insert(key.clone(), Match { id: id.to_string(), by: MatchedBy::Name });
+                matches.insert(
+                    key.clone(),
+                    Match {
+                        id: id.to_string(),
+                        by: MatchedBy::Name,
+                    },
+                );
             }
             several => {
+                let fix = if key.kind == Kind::Connection {
+                    "map it to one with --connection-map"
+                } else {
+                    "rename all but one in the target"
+                };
                 return Err(SyncError::Usage(format!(
-                    "{}: the target has {} {}s named {name:?} ({}): name one in a connection map or rename them",
+                    "{}: the target has {} {}s named {name:?} ({}): {fix}",
                     key.file(),
                     several.len(),
                     key.kind.singular(),
                     several.join(", ")
-                )))
+                )));
             }
         }
     }
