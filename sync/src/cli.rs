@@ -349,8 +349,8 @@ async fn make_plan(
     accounts: &dyn Accounts,
 ) -> Result<(Plan, Remote, Journal), SyncError> {
     let (profile, integration) = target(&args.to);
+    // Read (and, in `plan`, checked) before any request.
     let tree = Tree::read(&args.dir)?;
-    tree.validate()?;
     let mut connection_map = ConnectionMap::parse_pairs(&args.connection_map)?;
     if let Some(file) = &args.connection_map_file {
         connection_map.add_file(file)?;
