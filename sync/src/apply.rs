@@ -143,12 +143,16 @@ pub async fn apply(
             .iter()
             .filter(|s| s.action == Action::Delete && s.resource.kind.rank() == rank)
             .collect();
-        let mut deletes = stream::iter(level)
+        // Futures made first (not by a closure inside the stream), so that this
+        // function's future is `Send`.
+        let deletes: Vec<_> = level
+            .into_iter()
             .map(|step| async move {
                 let id = step.target_id.as_deref().unwrap_or_default();
                 remote.delete(step.resource.kind, id).await.map(|()| step)
             })
-            .buffer_unordered(concurrency);
+            .collect();
+        let mut deletes = stream::iter(deletes).buffer_unordered(concurrency);
         let mut first_error = None;
         while let Some(result) = deletes.next().await {
             match result {
@@ -195,9 +199,11 @@ async fn run_level(
         // Each create is journaled as soon as it is answered; a failure lets the
         // requests already sent finish (and be journaled) before it is answered.
         let known = &*ids;
-        let mut writes = stream::iter(ready)
+        let writes: Vec<_> = ready
+            .into_iter()
             .map(|step| write(plan, remote, known, step))
-            .buffer_unordered(concurrency);
+            .collect();
+        let mut writes = stream::iter(writes).buffer_unordered(concurrency);
         let mut created = Vec::new();
         let mut first_error = None;
         while let Some(result) = writes.next().await {

@@ -195,8 +195,8 @@ impl Side {
 pub async fn run(
     command: &SyncCommand,
     accounts: &dyn Accounts,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
+    out: &mut (dyn Write + Send),
+    err: &mut (dyn Write + Send),
 ) -> i32 {
     let result = match command {
         SyncCommand::Pull(args) => run_pull(args, accounts, out).await,
@@ -231,7 +231,7 @@ fn io(e: std::io::Error) -> SyncError {
 pub async fn run_pull(
     args: &PullArgs,
     accounts: &dyn Accounts,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
 ) -> Result<i32, SyncError> {
     let remote = remote(accounts, None)?;
     let snapshot = pull(&remote, &args.integration).await?;
@@ -265,7 +265,7 @@ async fn load(side: &Side, accounts: &dyn Accounts) -> Result<Tree, SyncError> {
 pub async fn run_diff(
     args: &DiffArgs,
     accounts: &dyn Accounts,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
 ) -> Result<i32, SyncError> {
     let ignore = Ignore::parse_all(&args.ignore)?;
     let a = Side::parse(&args.a)?;
@@ -286,7 +286,7 @@ pub async fn run_diff(
     })
 }
 
-fn write_changes(out: &mut dyn Write, changes: &[ResourceChange]) -> std::io::Result<()> {
+fn write_changes(out: &mut (dyn Write + Send), changes: &[ResourceChange]) -> std::io::Result<()> {
     if changes.is_empty() {
         return writeln!(out, "no differences");
     }
@@ -302,7 +302,7 @@ fn write_changes(out: &mut dyn Write, changes: &[ResourceChange]) -> std::io::Re
     writeln!(out, "{} resources differ", changes.len())
 }
 
-fn write_fields(out: &mut dyn Write, fields: &[FieldChange]) -> std::io::Result<()> {
+fn write_fields(out: &mut (dyn Write + Send), fields: &[FieldChange]) -> std::io::Result<()> {
     for field in fields {
         writeln!(
             out,
@@ -371,7 +371,7 @@ async fn make_plan(
 pub async fn run_plan(
     args: &PlanArgs,
     accounts: &dyn Accounts,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
 ) -> Result<i32, SyncError> {
     let (plan, _, _) = make_plan(args, accounts).await?;
     match args.format {
@@ -395,7 +395,7 @@ fn plan_json(plan: &Plan) -> Value {
     })
 }
 
-fn write_plan(out: &mut dyn Write, plan: &Plan) -> std::io::Result<()> {
+fn write_plan(out: &mut (dyn Write + Send), plan: &Plan) -> std::io::Result<()> {
     for warning in &plan.warnings {
         writeln!(out, "warning: {warning}")?;
     }
@@ -433,7 +433,7 @@ fn write_plan(out: &mut dyn Write, plan: &Plan) -> std::io::Result<()> {
 pub async fn run_apply(
     args: &ApplyArgs,
     accounts: &dyn Accounts,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
 ) -> Result<i32, SyncError> {
     let (plan, remote, mut journal) = make_plan(&args.plan, accounts).await?;
     if args.plan.format == Format::Human {
@@ -455,7 +455,7 @@ pub async fn run_apply(
     })
 }
 
-fn write_report(out: &mut dyn Write, report: &ApplyReport) -> std::io::Result<()> {
+fn write_report(out: &mut (dyn Write + Send), report: &ApplyReport) -> std::io::Result<()> {
     if let Some(dir) = &report.backup {
         writeln!(out, "backup of the target: {}", dir.display())?;
     }

@@ -95,3 +95,34 @@ async fn the_program_pulls_diffs_plans_and_applies_with_diff_like_exit_codes() {
         "{err}"
     );
 }
+
+/// Every operation's future is `Send` (it can be spawned), `cli::run`'s included.
+#[allow(dead_code)]
+fn futures_are_send(
+    remote: &integrator_io_sync::Remote,
+    plan: &integrator_io_sync::Plan,
+    journal: &mut integrator_io_sync::Journal,
+    options: &integrator_io_sync::ApplyOptions,
+    command: &integrator_io_sync::cli::SyncCommand,
+    accounts: &dyn integrator_io_sync::cli::Accounts,
+) {
+    fn send<T: Send>(_: T) {}
+    send(integrator_io_sync::pull(remote, "x"));
+    send(integrator_io_sync::plan(
+        integrator_io_sync::Tree::default(),
+        remote,
+        &integrator_io_sync::Journal::in_memory(),
+        &integrator_io_sync::PlanOptions::default(),
+    ));
+    send(integrator_io_sync::apply(
+        plan,
+        remote,
+        journal,
+        std::path::Path::new("."),
+        options,
+    ));
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    send(integrator_io_sync::cli::run(
+        command, accounts, &mut out, &mut err,
+    ));
+}
