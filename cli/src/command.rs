@@ -39,6 +39,10 @@ pub struct Globals {
     /// A jq filter applied in-process to the answer (to each item of a listing).
     #[arg(long, global = true, value_name = "FILTER")]
     pub jq: Option<String>,
+    /// How many times a failed request is sent again (default 3; `429` after its
+    /// `Retry-After`, `502`/`503`/`504` and broken connections after a backoff).
+    #[arg(long, global = true, value_name = "N")]
+    pub retries: Option<u32>,
     /// Trace each request and its timing on stderr (the token never shows).
     #[arg(long, short = 'v', global = true)]
     pub verbose: bool,

@@ -72,10 +72,23 @@ impl Printer {
                 }
                 self.flush()
             }
-            Format::Json | Format::Ndjson => {
-                let pretty = self.pretty && self.format == Format::Json;
+            Format::Ndjson => {
+                // An array answer is one line per element, as a listing is.
+                for output in outputs {
+                    let lines = match output {
+                        Value::Array(items) => items,
+                        other => vec![other],
+                    };
+                    for line in &lines {
+                        self.json(line, false, "")?;
+                        self.write(b"\n")?;
+                    }
+                }
+                self.flush()
+            }
+            Format::Json => {
                 for output in &outputs {
-                    self.json(output, pretty, "")?;
+                    self.json(output, self.pretty, "")?;
                     self.write(b"\n")?;
                 }
                 self.flush()

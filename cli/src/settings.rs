@@ -2,7 +2,7 @@
 //! (clap reads `INTEGRATOR_API_TOKEN`, `INTEGRATOR_REGION`, `INTEGRATOR_BASE_URL`,
 //! `INTEGRATOR_ASHARE_ID` and `INTEGRATOR_PROFILE` into the same options as the flags).
 
-use integrator_io::{Client, Region};
+use integrator_io::{Client, Region, RetryPolicy};
 use serde_json::{json, Value};
 
 use crate::command::Globals;
@@ -124,5 +124,11 @@ impl Settings {
 /// environment and flags in `globals` over it: the one way every command, built in or
 /// mounted from another crate, gets its client.
 pub fn client_for_profile(globals: &Globals, name: Option<&str>) -> Result<Client, CliError> {
-    resolve(globals, name)?.client()
+    let client = resolve(globals, name)?.client()?;
+    Ok(match globals.retries {
+        Some(retries) => {
+            client.with_retry(RetryPolicy::default().max_attempts(retries.saturating_add(1)))
+        }
+        None => client,
+    })
 }

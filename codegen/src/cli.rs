@@ -121,7 +121,18 @@ fn names_area(word: &str, areas: &BTreeSet<String>) -> bool {
 /// The operationId's words, lower case, without the run of words spelling the area's
 /// noun (`listFileDefinitions` in `filedefinitions`: `list`).
 fn verb_words(id: &str, area: &str) -> Vec<String> {
-    let words: Vec<String> = id.to_kebab_case().split('-').map(str::to_string).collect();
+    // A one-letter word joins the next: `OAuth2` is `oauth2`, `IClient` `iclient`.
+    let mut words: Vec<String> = Vec::new();
+    let mut pending = String::new();
+    for word in id.to_kebab_case().split('-') {
+        pending.push_str(word);
+        if pending.len() > 1 {
+            words.push(std::mem::take(&mut pending));
+        }
+    }
+    if !pending.is_empty() {
+        words.push(pending);
+    }
     let compact = area.replace('-', "");
     let singular = compact.strip_suffix('s').unwrap_or(&compact).to_string();
     for start in 1..words.len() {
@@ -351,6 +362,10 @@ mod tests {
             ["get", "distributed"]
         );
         assert_eq!(verb_words("getTokenInfo", "auth"), ["get", "token", "info"]);
+        assert_eq!(
+            verb_words("getConnectionOAuth2Authorization", "connections"),
+            ["get", "oauth2", "authorization"]
+        );
     }
 
     #[test]
