@@ -21,7 +21,7 @@ pub struct Globals {
         value_name = "TOKEN"
     )]
     pub token: Option<String>,
-    /// The region: `na` (https://api.integrator.io/v1) or `eu`.
+    /// The region: `na` (api.integrator.io) or `eu` (api.eu.integrator.io).
     #[arg(long, global = true, env = "INTEGRATOR_REGION", value_name = "REGION")]
     pub region: Option<String>,
     /// The API's base URL (a proxy, the sandbox); wins over --region.
@@ -39,6 +39,9 @@ pub struct Globals {
     /// A jq filter applied in-process to the answer (to each item of a listing).
     #[arg(long, global = true, value_name = "FILTER")]
     pub jq: Option<String>,
+    /// Print strings without quotes, one value a line (like `jq -r`).
+    #[arg(long, short = 'r', global = true)]
+    pub raw_output: bool,
     /// How many times a failed request is sent again (default 3; `429` after its
     /// `Retry-After`, `502`/`503`/`504` and broken connections after a backoff).
     #[arg(long, global = true, value_name = "N")]

@@ -7,6 +7,7 @@
 //! and the table ([`table::OPERATIONS`]) are public for the tests and for crates that
 //! mount commands of their own.
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 pub mod builtin;
 mod columns;

@@ -14,6 +14,8 @@ use crate::jq::Jq;
 pub struct Printer {
     format: Format,
     pretty: bool,
+    /// Strings without quotes, one value a line.
+    raw: bool,
     jq: Option<Jq>,
     columns: Vec<String>,
     default_columns: &'static [&'static str],
@@ -30,9 +32,16 @@ impl Printer {
     pub fn new(globals: &Globals, area: &str) -> Result<Printer, CliError> {
         let stdout = std::io::stdout();
         let pretty = stdout.is_terminal();
+        let format = globals.format.unwrap_or(Format::Json);
         Ok(Printer {
-            format: globals.format.unwrap_or(Format::Json),
+            // Raw output is a value a line: JSON listings print as NDJSON.
+            format: if globals.raw_output && format == Format::Json {
+                Format::Ndjson
+            } else {
+                format
+            },
             pretty,
+            raw: globals.raw_output,
             jq: globals.jq.as_deref().map(Jq::compile).transpose()?,
             columns: globals.columns.clone(),
             default_columns: crate::columns::defaults(area),
@@ -139,6 +148,9 @@ impl Printer {
     }
 
     fn json(&mut self, value: &Value, pretty: bool, indent: &str) -> Result<(), CliError> {
+        if let (true, Value::String(text)) = (self.raw, value) {
+            return self.write(text.as_bytes());
+        }
         if !pretty {
             serde_json::to_writer(&mut self.out, value).map_err(write_failed)?;
             return Ok(());

@@ -93,6 +93,21 @@ fn a_filter_goes_to_the_api_and_jq_runs_in_process() {
     let expected: Vec<Value> = failed.iter().map(|j| j["_id"].clone()).collect();
     assert_eq!(ndjson(&ids), expected);
 
+    let raw = env
+        .cli()
+        .args(["jobs", "list", "--status", "failed", "--jq", "._id", "-r"])
+        .output()
+        .unwrap();
+    let raw_ids: Vec<String> = expected
+        .iter()
+        .map(|id| format!("{}\n", id.as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        stdout(&raw),
+        raw_ids.concat(),
+        "-r: one string a line, no quotes"
+    );
+
     let selected = env
         .cli()
         .args([

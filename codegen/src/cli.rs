@@ -186,7 +186,9 @@ pub fn flag_name(name: &str, location: &str) -> String {
 pub fn command_table(spec: &Spec) -> String {
     let operations = spec.operations();
     let commands = commands(spec);
-    let mut out = String::from("pub static OPERATIONS: &[OpSpec] = &[\n");
+    let mut out = String::from(
+        "/// Every operation of the spec, as a command.\npub static OPERATIONS: &[OpSpec] = &[\n",
+    );
     for (op, command) in operations.iter().zip(&commands) {
         let raw = spec
             .raw
