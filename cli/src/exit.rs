@@ -31,6 +31,14 @@ impl CliError {
         }
     }
 
+    /// stdout's reader went away (`integrator … | head`): stop quietly, exit 0.
+    pub fn reader_gone() -> Self {
+        CliError {
+            code: OK,
+            lines: Vec::new(),
+        }
+    }
+
     /// Any other failure (exit 1).
     pub fn other(message: impl Into<String>) -> Self {
         CliError {

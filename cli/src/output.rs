@@ -152,7 +152,7 @@ impl Printer {
             return self.write(text.as_bytes());
         }
         if !pretty {
-            serde_json::to_writer(&mut self.out, value).map_err(write_failed)?;
+            serde_json::to_writer(&mut self.out, value).map_err(json_failed)?;
             return Ok(());
         }
         let text = serde_json::to_string_pretty(value).map_err(write_failed)?;
@@ -172,16 +172,33 @@ impl Printer {
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<(), CliError> {
-        self.out.write_all(bytes).map_err(write_failed)
+        self.out.write_all(bytes).map_err(io_failed)
     }
 
     fn flush(&mut self) -> Result<(), CliError> {
-        self.out.flush().map_err(write_failed)
+        self.out.flush().map_err(io_failed)
     }
 }
 
 fn write_failed(e: impl std::fmt::Display) -> CliError {
     CliError::other(format!("cannot write the output: {e}"))
+}
+
+/// A reader that went away (`integrator … | head`) ends the command quietly.
+fn io_failed(e: std::io::Error) -> CliError {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        CliError::reader_gone()
+    } else {
+        write_failed(e)
+    }
+}
+
+fn json_failed(e: serde_json::Error) -> CliError {
+    if e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) {
+        CliError::reader_gone()
+    } else {
+        write_failed(e)
+    }
 }
 
 /// YAML text of `value`. Numbers keep their text where YAML can hold it (integers of

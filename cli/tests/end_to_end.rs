@@ -578,3 +578,39 @@ fn completions_and_man_page_come_from_the_command_tree() {
     assert!(man.starts_with(".ie"), "{}", &man[..40.min(man.len())]);
     assert!(man.contains("integrator"));
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_listing_quietly() {
+    use std::io::{BufRead, BufReader};
+    let env = Env::with(Sandbox::builder().seed_list_items(5000).no_rate_limit());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_integrator"))
+        .args([
+            "exports",
+            "list",
+            "--format",
+            "ndjson",
+            "--page-size",
+            "100",
+        ])
+        .env("INTEGRATOR_BASE_URL", env.sandbox.base_url())
+        .env("INTEGRATOR_API_TOKEN", env.sandbox.token())
+        .env("INTEGRATOR_CONFIG_DIR", env.config_dir())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with('{'));
+    // The reader is dropped: the next writes fail with a broken pipe.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    assert!(
+        env.requests() < 50,
+        "paging stopped: {} requests",
+        env.requests()
+    );
+}
