@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Read, Write};
 
 use clap::ArgMatches;
 use futures::TryStreamExt;
+use integrator_io::paging::ListRequest;
 use integrator_io::{Client, RawRequest};
 use serde_json::Value;
 
@@ -220,19 +221,9 @@ async fn list(
     let limit = limit.unwrap_or(u64::MAX);
     let mut seen = 0u64;
     if one_page {
+        // The page's items, found the way the pager finds them.
         let page = request.send().await?.into_inner();
-        let items = match page {
-            Value::Array(items) => items,
-            Value::Object(fields) => fields
-                .into_iter()
-                .find_map(|(_, v)| match v {
-                    Value::Array(items) => Some(items),
-                    _ => None,
-                })
-                .unwrap_or_default(),
-            Value::Null => Vec::new(),
-            other => vec![other],
-        };
+        let (items, _) = <RawRequest as ListRequest>::into_items(page);
         for item in items
             .into_iter()
             .take(usize::try_from(limit).unwrap_or(usize::MAX))
