@@ -20,6 +20,7 @@ use integrator_io_sandbox::Sandbox;
 
 const BIN: &str = env!("CARGO_BIN_EXE_integrator");
 const PAGE: &str = "1000";
+const ROUNDS: usize = 5;
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -39,19 +40,25 @@ fn main() {
                     .start(),
             )
             .expect("sandbox");
-        let (records, cli_time, peak_kb) = cli_listing(&sandbox);
-        let (lib_records, lib_time) = runtime.block_on(library_listing(&sandbox));
-        assert_eq!(records, lib_records, "both list every export");
-        let cli_rate = records as f64 / cli_time.as_secs_f64();
-        let lib_rate = lib_records as f64 / lib_time.as_secs_f64();
+        // Alternating rounds, medians: the machine's drift hits both sides alike.
+        let mut cli_rates = Vec::new();
+        let mut lib_rates = Vec::new();
+        let mut peak_kb = 0;
+        let mut records = 0;
+        for _ in 0..ROUNDS {
+            let (cli_records, cli_time, peak) = cli_listing(&sandbox);
+            let (lib_records, lib_time) = runtime.block_on(library_listing(&sandbox));
+            assert_eq!(cli_records, lib_records, "both list every export");
+            records = cli_records;
+            peak_kb = peak_kb.max(peak);
+            cli_rates.push(cli_records as f64 / cli_time.as_secs_f64());
+            lib_rates.push(lib_records as f64 / lib_time.as_secs_f64());
+        }
+        let (cli_rate, lib_rate) = (median_of(cli_rates), median_of(lib_rates));
         println!(
-            "exports list, {records} records: CLI {:.0} records/s ({:.2} s, peak RSS {} KB); \
-             library {:.0} records/s ({:.2} s); CLI / library = {:.2}",
-            cli_rate,
-            cli_time.as_secs_f64(),
-            peak_kb,
-            lib_rate,
-            lib_time.as_secs_f64(),
+            "exports list, {records} records, median of {ROUNDS} alternating rounds: \
+             CLI {cli_rate:.0} records/s (peak RSS {peak_kb} KB); library {lib_rate:.0} records/s; \
+             CLI / library = {:.2}",
             cli_rate / lib_rate
         );
         peaks.push(peak_kb);
@@ -129,6 +136,11 @@ async fn library_listing(sandbox: &Sandbox) -> (u64, Duration) {
     }
     out.flush().expect("flush");
     (records, started.elapsed())
+}
+
+fn median_of(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
 }
 
 /// Median wall time of `runs` runs of a command.

@@ -26,6 +26,7 @@ pub fn defaults(area: &str) -> &'static [&'static str] {
             "lastModified",
         ],
         "flows" => &["_id", "name", "_integrationId", "disabled", "lastModified"],
+        "profiles" => &["name", "default", "region", "base_url", "ashare_id"],
         "audit" => &[
             "time",
             "source",
