@@ -32,7 +32,7 @@ use crate::{Client, Error, Operation};
 /// }
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct RawRequest<'a> {
     client: &'a Client,
     operation: &'static Operation,
@@ -42,6 +42,20 @@ pub struct RawRequest<'a> {
     body: Option<Bytes>,
     /// `Some(has_skip)` when the listing pages back in time by `createdAt_lte`.
     time_cursor: Option<bool>,
+}
+
+/// Shows the operation, parameters and the body's size, never the body (it may hold
+/// credentials); the client's own `Debug` never shows the token.
+impl std::fmt::Debug for RawRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawRequest")
+            .field("operation", &self.operation.id)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("body_bytes", &self.body.as_ref().map(Bytes::len))
+            .finish()
+    }
 }
 
 impl Client {

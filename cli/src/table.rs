@@ -85,8 +85,6 @@ pub struct BodySpec {
 /// How a listing pages.
 #[derive(Debug)]
 pub struct ListSpec {
-    /// The property holding the items when a page is an object.
-    pub items: Option<&'static str>,
     /// It pages back in time by `createdAt_lte`.
     pub by_time: bool,
     /// It takes `skip`.
