@@ -154,6 +154,16 @@ async fn text_and_empty_answers_become_strings_and_null() {
         dry.headers().get("authorization").is_none(),
         "the hook adds the token"
     );
+    let shown = format!(
+        "{:?}",
+        client
+            .raw(&operations::CREATE_FLOW)
+            .body(r#"{"password": "s3cret"}"#)
+    );
+    assert!(
+        !shown.contains("s3cret") && shown.contains("body_bytes: Some(22)"),
+        "{shown}"
+    );
 }
 
 #[test]
