@@ -614,3 +614,35 @@ fn a_reader_that_goes_away_ends_the_listing_quietly() {
         env.requests()
     );
 }
+
+#[test]
+fn the_sandbox_command_serves_a_seeded_account() {
+    use std::io::{BufRead, BufReader};
+    let env = Env::seeded();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_integrator"))
+        .args(["sandbox", "--port", "0", "--seed"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr_lines = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr_lines.read_line(&mut first).unwrap();
+    // The sandbox logs each request on stderr: keep reading it.
+    std::thread::spawn(move || std::io::copy(&mut stderr_lines, &mut std::io::sink()));
+    let base = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("{first:?}"))
+        .to_string();
+    let flows = env
+        .bare()
+        .env("INTEGRATOR_BASE_URL", &base)
+        .env("INTEGRATOR_API_TOKEN", "sandbox-token")
+        .args(["flows", "list", "--format", "ndjson"])
+        .output()
+        .unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(flows.status.success(), "{}", stderr(&flows));
+    assert!(!ndjson(&flows).is_empty(), "seeded");
+}
