@@ -17,6 +17,7 @@ mod nullable;
 mod operation;
 pub mod paging;
 mod rate_limit;
+mod raw;
 mod redirect;
 mod refusal;
 mod region;
@@ -59,6 +60,7 @@ pub use operation::Operation;
 pub use rate_limit::RateLimit;
 #[cfg(feature = "redis")]
 pub use rate_limit::{RedisFailMode, RedisRateLimit};
+pub use raw::RawRequest;
 pub use region::Region;
 pub use retry::RetryPolicy;
 pub use state::State;

@@ -6,6 +6,7 @@
 //! ([`postprocess`]) into the client the crate includes.
 #![forbid(unsafe_code)]
 
+pub mod cli;
 #[cfg(feature = "generate")]
 mod contract;
 #[cfg(feature = "generate")]

@@ -94,7 +94,7 @@ struct Pager<'a, R: ListRequest<'a>> {
 impl<'a, R: ListRequest<'a>> Pager<'a, R> {
     /// Fetches the next page into the buffer; `false` when there is none.
     async fn fetch(&mut self) -> Result<bool, Error> {
-        let op = R::OPERATION;
+        let op = self.request.operation();
         let client = self.request.client();
         let (page, by_time) = match std::mem::replace(&mut self.next, Next::Done) {
             Next::Done => return Ok(false),
@@ -150,7 +150,7 @@ impl<'a, R: ListRequest<'a>> Pager<'a, R> {
 
     /// The next page behind a link, unless following it would go round in circles.
     fn follow(&mut self, target: &str, items: &[R::Item]) -> Next {
-        let op = R::OPERATION;
+        let op = self.request.operation();
         let url = match next_page::resolve(self.request.client(), op, target) {
             Ok(url) => url,
             Err(error) => return Next::Fail(error),
@@ -232,7 +232,7 @@ impl<'a, R: ListRequest<'a>> Pager<'a, R> {
             };
         }
         Next::Fail(shared_instant(
-            R::OPERATION,
+            self.request.operation(),
             cursor.instant,
             cursor.skip,
             "the server answered no new item past them",

@@ -67,6 +67,11 @@ pub trait ListRequest<'a>: Clone + Send + Sized + 'a {
     /// The operation.
     const OPERATION: &'static Operation;
 
+    /// The operation this request sends: [`Self::OPERATION`], unless the request
+    /// picks its operation at run time ([`crate::RawRequest`]).
+    fn operation(&self) -> &'static Operation {
+        Self::OPERATION
+    }
     /// The client the request goes through.
     fn client(&self) -> &'a Client;
     /// Sends the request as built: the first page.
