@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use crate::types::ErrorDetail;
+use reqwest::StatusCode;
 
 /// Everything that can go wrong, in one type to match on.
 ///

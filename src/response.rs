@@ -10,9 +10,9 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::error::{ApiError, DecodeFailure};
-use crate::types::ErrorDetail;
 use crate::hooks::ReadBody;
 use crate::refusal::Refusal;
+use crate::types::ErrorDetail;
 use crate::{Error, Operation};
 
 /// How many characters of a body an error shows.

@@ -1,4 +1,5 @@
-//! The hand-written commands: profiles, the sandbox, completions and the man page.
+//! The hand-written commands: profiles, the sandbox, completions, the man page, and the
+//! sync crate's `pull`, `diff`, `plan` and `apply`.
 
 use serde_json::{json, Value};
 
@@ -24,6 +25,45 @@ pub async fn run(globals: &Globals, builtin: Builtin) -> Result<(), CliError> {
         Builtin::Man => clap_mangen::Man::new(command())
             .render(&mut std::io::stdout())
             .map_err(|e| CliError::other(format!("cannot write the man page: {e}"))),
+        Builtin::Sync(command) => sync(globals, &command).await,
+    }
+}
+
+/// `pull`, `diff`, `plan`, `apply`: a profile name (`None`: the current profile, with the
+/// environment and flags over it) becomes a client as for every other command. The sync
+/// crate writes its own errors; its exit codes (0, 1 different or changes left, 2 error)
+/// are the command's.
+async fn sync(
+    globals: &Globals,
+    command: &integrator_io_sync::cli::SyncCommand,
+) -> Result<(), CliError> {
+    let accounts = |profile: Option<&str>| {
+        crate::settings::client_for_profile(globals, profile).map_err(|e| e.lines.join("; "))
+    };
+    let format = match globals.format {
+        None => integrator_io_sync::cli::Format::Human,
+        Some(crate::command::Format::Json) => integrator_io_sync::cli::Format::Json,
+        Some(other) => {
+            return Err(CliError::usage(format!(
+                "pull, diff, plan and apply print text for people or --format json, not {other:?}"
+            )))
+        }
+    };
+    let code = integrator_io_sync::cli::run(
+        command,
+        format,
+        &accounts,
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
+    )
+    .await;
+    match u8::try_from(code) {
+        Ok(0) => Ok(()),
+        Ok(code) => Err(CliError {
+            code,
+            lines: Vec::new(),
+        }),
+        Err(_) => Err(CliError::other(format!("exit code {code} out of range"))),
     }
 }
 

@@ -64,10 +64,8 @@ pub enum Format {
     Table,
 }
 
-// The hand-written commands. Commands of other crates mount here (the `sync` crate's
-// `pull`, `diff`, `plan` and `apply`): a variant here and its arm in `builtin::run`,
-// with its client from `settings::client_for_profile`.
-/// The hand-written commands.
+/// The hand-written commands, and those of the `integrator-io-sync` crate (`pull`,
+/// `diff`, `plan`, `apply`), which get their clients from the profiles.
 #[derive(Subcommand, Clone, Debug)]
 pub enum Builtin {
     /// Manage connection profiles (token, region or base URL, account share).
@@ -92,6 +90,9 @@ pub enum Builtin {
     },
     /// Print the man page (roff) of the command line.
     Man,
+    /// Integrations as code: `pull`, `diff`, `plan`, `apply`.
+    #[command(flatten)]
+    Sync(integrator_io_sync::cli::SyncCommand),
 }
 
 /// `integrator profile …`

@@ -10,6 +10,9 @@
 //!     /// The profile to act as (the program's global flag).
 //!     #[arg(long, global = true)]
 //!     account: Option<String>,
+//!     /// The program's output format.
+//!     #[arg(long, global = true, value_enum, default_value_t)]
+//!     format: integrator_io_sync::cli::Format,
 //!     #[command(subcommand)]
 //!     command: SyncCommand,
 //! }
@@ -24,6 +27,7 @@
 //! };
 //! let code = integrator_io_sync::cli::run(
 //!     &cli.command,
+//!     cli.format,
 //!     &accounts,
 //!     &mut std::io::stdout(),
 //!     &mut std::io::stderr(),
@@ -59,7 +63,7 @@ pub const EXIT_DIFFERENT: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
 /// The program's accounts: a client for a profile name. `None` is the program's
-/// current account (its global `--account`, else its default profile): `pull` reads
+/// current account (its global `--profile`, else its default profile): `pull` reads
 /// from it, and a `diff` side or `--to` written without a profile means it.
 pub trait Accounts: Send + Sync {
     /// The client for `profile`, or why there is none.
@@ -107,9 +111,6 @@ pub struct DiffArgs {
     /// Fields not compared, as KIND:/json/pointer (repeatable).
     #[arg(long = "ignore", value_name = "KIND:/POINTER")]
     pub ignore: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
 }
 
 /// `plan DIR --to PROFILE[:INTEGRATION]`.
@@ -133,9 +134,6 @@ pub struct PlanArgs {
     /// Fields kept as the target has them, as KIND:/json/pointer (repeatable).
     #[arg(long = "ignore", value_name = "KIND:/POINTER")]
     pub ignore: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
 }
 
 /// `apply DIR --to PROFILE[:INTEGRATION]`.
@@ -152,10 +150,12 @@ pub struct ApplyArgs {
     pub backup_dir: Option<PathBuf>,
 }
 
-/// Output formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+/// Output formats of `diff`, `plan` and `apply` (`pull` prints its warnings as text). A
+/// program mounting the commands passes its own `--format` to [`run`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// For people.
+    #[default]
     Human,
     /// One JSON document.
     Json,
@@ -194,15 +194,16 @@ impl Side {
 /// [`EXIT_ERROR`]). Results go to `out`, errors to `err`.
 pub async fn run(
     command: &SyncCommand,
+    format: Format,
     accounts: &dyn Accounts,
     out: &mut (dyn Write + Send),
     err: &mut (dyn Write + Send),
 ) -> i32 {
     let result = match command {
         SyncCommand::Pull(args) => run_pull(args, accounts, out).await,
-        SyncCommand::Diff(args) => run_diff(args, accounts, out).await,
-        SyncCommand::Plan(args) => run_plan(args, accounts, out).await,
-        SyncCommand::Apply(args) => run_apply(args, accounts, out).await,
+        SyncCommand::Diff(args) => run_diff(args, format, accounts, out).await,
+        SyncCommand::Plan(args) => run_plan(args, format, accounts, out).await,
+        SyncCommand::Apply(args) => run_apply(args, format, accounts, out).await,
     };
     match result {
         Ok(code) => code,
@@ -264,6 +265,7 @@ async fn load(side: &Side, accounts: &dyn Accounts) -> Result<Tree, SyncError> {
 /// `diff`: exit 0 when equal, 1 when different, 2 on error.
 pub async fn run_diff(
     args: &DiffArgs,
+    format: Format,
     accounts: &dyn Accounts,
     out: &mut (dyn Write + Send),
 ) -> Result<i32, SyncError> {
@@ -272,7 +274,7 @@ pub async fn run_diff(
     let b = Side::parse(&args.b)?;
     let (a, b) = futures::try_join!(load(&a, accounts), load(&b, accounts))?;
     let changes = diff_trees(&a, &b, &ignore);
-    match args.format {
+    match format {
         Format::Json => {
             let doc = json!({"equal": changes.is_empty(), "changes": changes});
             writeln!(out, "{}", pretty(&doc)).map_err(io)?;
@@ -370,11 +372,12 @@ async fn make_plan(
 /// `plan`: exit 0 when there is nothing to do, 1 when there are changes, 2 on error.
 pub async fn run_plan(
     args: &PlanArgs,
+    format: Format,
     accounts: &dyn Accounts,
     out: &mut (dyn Write + Send),
 ) -> Result<i32, SyncError> {
     let (plan, _, _) = make_plan(args, accounts).await?;
-    match args.format {
+    match format {
         Format::Json => writeln!(out, "{}", pretty(&plan_json(&plan))).map_err(io)?,
         Format::Human => write_plan(out, &plan).map_err(io)?,
     }
@@ -432,11 +435,12 @@ fn write_plan(out: &mut (dyn Write + Send), plan: &Plan) -> std::io::Result<()> 
 /// `apply`: exit 0 when done, 1 when some resources were left blocked, 2 on error.
 pub async fn run_apply(
     args: &ApplyArgs,
+    format: Format,
     accounts: &dyn Accounts,
     out: &mut (dyn Write + Send),
 ) -> Result<i32, SyncError> {
     let (plan, remote, mut journal) = make_plan(&args.plan, accounts).await?;
-    if args.plan.format == Format::Human {
+    if format == Format::Human {
         write_plan(out, &plan).map_err(io)?;
     }
     let options = ApplyOptions {
@@ -444,7 +448,7 @@ pub async fn run_apply(
         backup_dir: args.backup_dir.clone(),
     };
     let report = apply(&plan, &remote, &mut journal, &args.plan.dir, &options).await?;
-    match args.plan.format {
+    match format {
         Format::Json => writeln!(out, "{}", pretty(&json!(report))).map_err(io)?,
         Format::Human => write_report(out, &report).map_err(io)?,
     }

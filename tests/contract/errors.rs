@@ -82,7 +82,8 @@ pub fn check(
             && api.status.as_u16() == status
             && (code.is_empty() && api.message.as_deref() == Some("Unauthorized")
                 || api.has_code(code)
-                    && api.errors[0].message.as_deref() == Some(format!("{code} happened").as_str())
+                    && api.errors[0].message.as_deref()
+                        == Some(format!("{code} happened").as_str())
                     && (status != 422 || api.errors[0].field.as_deref() == Some("name")));
         if !ok {
             return Err(fail(&format!("{api:?}")));

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 use integrator_io::{Client, RetryPolicy};
 use integrator_io_sandbox::{Sandbox, SandboxBuilder};
-use integrator_io_sync::cli::{run, SyncCommand};
+use integrator_io_sync::cli::{run, Format, SyncCommand};
 use integrator_io_sync::{Doc, Kind, Remote};
 use serde_json::{json, Value};
 
@@ -23,6 +23,9 @@ struct Cli {
     /// The program's global flag: the account `pull` reads and `:ID` means.
     #[arg(long, global = true)]
     account: Option<String>,
+    /// The program's global output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    format: Format,
     #[command(subcommand)]
     command: SyncCommand,
 }
@@ -78,7 +81,7 @@ impl Accounts {
                 .ok_or_else(|| format!("no profile {profile:?}"))
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = run(&cli.command, &accounts, &mut out, &mut err).await;
+        let code = run(&cli.command, cli.format, &accounts, &mut out, &mut err).await;
         (
             code,
             String::from_utf8(out).unwrap(),
