@@ -303,6 +303,7 @@ pub(crate) fn seed(world: &mut World, ids: &Ids, config: &SandboxBuilder) {
             }
         }
     }
+    super::seed_current::seed(world, ids);
     // Jobs are kept oldest first.
     world.jobs.sort_by(|_, a, _, b| {
         let at = |job: &Value| {
