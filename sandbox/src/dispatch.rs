@@ -57,6 +57,23 @@ impl Call<'_> {
         }
     }
 
+    /// A string field of the JSON body.
+    pub(crate) fn body_str(&self, field: &str) -> Option<&str> {
+        self.body.as_ref()?.get(field)?.as_str()
+    }
+
+    /// The strings of an array field of the JSON body (none when absent).
+    pub(crate) fn body_strings(&self, field: &str) -> Vec<String> {
+        self.body
+            .as_ref()
+            .and_then(|b| b.get(field))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    }
+
     /// The `_userId` of the caller.
     pub(crate) fn user(&self) -> &str {
         &self.app.user_id

@@ -6,17 +6,6 @@ use serde_json::{json, Value};
 use super::dispatch::Call;
 use super::reply::Reply;
 
-fn strings(call: &Call<'_>, field: &str) -> Vec<String> {
-    call.body
-        .as_ref()
-        .and_then(|b| b.get(field))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str().map(str::to_string))
-        .collect()
-}
-
 /// `GET /flows/{id}/errors`: `{"flowErrors": [{_expOrImpId, numError, lastErrorAt}]}`
 /// for the steps with open errors.
 pub(crate) fn summary(call: &Call<'_>, flow: &str) -> Reply {
@@ -72,13 +61,7 @@ fn mark(call: &Call<'_>, ids: &[String], apply: impl Fn(&mut Value)) -> Reply {
 
 /// `PUT /flows/{flowId}/{stepId}/errors/assign`.
 pub(crate) fn assign(call: &Call<'_>) -> Reply {
-    let email = call
-        .body
-        .as_ref()
-        .and_then(|b| b.get("email"))
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+    let email = call.body_str("email").unwrap_or_default().to_string();
     if !email.contains('@') {
         return Reply::unprocessable(
             "invalid_field",
@@ -86,21 +69,21 @@ pub(crate) fn assign(call: &Call<'_>) -> Reply {
             "Give the email of the user to assign to.",
         );
     }
-    mark(call, &strings(call, "errorIds"), |error| {
+    mark(call, &call.body_strings("errorIds"), |error| {
         error["assignedToEmail"] = json!(email);
     })
 }
 
 /// `PUT /flows/{flowId}/{stepId}/tags`: the tags must exist (`GET /tags`).
 pub(crate) fn tag(call: &Call<'_>) -> Reply {
-    let tags = strings(call, "tagIds");
+    let tags = call.body_strings("tagIds");
     if let Some(unknown) = tags
         .iter()
         .find(|t| call.app.read().get("tags", t).is_none())
     {
         return Reply::unprocessable("invalid_field", "tagIds", format!("No tag {unknown}."));
     }
-    mark(call, &strings(call, "errorIds"), |error| {
+    mark(call, &call.body_strings("errorIds"), |error| {
         error["tags"] = json!(tags);
     })
 }

@@ -84,15 +84,7 @@ pub(crate) fn list(call: &Call<'_>, id: &str, child: &str) -> Reply {
 pub(crate) fn register(call: &Call<'_>, id: &str, one: Option<&str>) -> Reply {
     let wanted: Vec<String> = match one {
         Some(connection) => vec![connection.to_string()],
-        None => call
-            .body
-            .as_ref()
-            .and_then(|b| b.get("_connectionIds"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|c| c.as_str().map(str::to_string))
-            .collect(),
+        None => call.body_strings("_connectionIds"),
     };
     let mut world = call.app.write();
     let Some(Value::Object(mut integration)) = world.get(INTEGRATIONS, id).cloned() else {

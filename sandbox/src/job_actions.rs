@@ -42,25 +42,14 @@ pub(crate) fn latest(call: &Call<'_>, collection: &str, field: &str, id: &str) -
 /// `POST /jobs/current`: jobs queued or running, filtered by the body's `_flowId`
 /// and `_integrationId`.
 pub(crate) fn current(call: &Call<'_>) -> Reply {
-    let filter = |field: &str| {
-        call.body
-            .as_ref()
-            .and_then(|b| b.get(field))
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
-    let (flow, integration) = (filter("_flowId"), filter("_integrationId"));
+    let (flow, integration) = (call.body_str("_flowId"), call.body_str("_integrationId"));
     let world = call.app.read();
     let jobs: Vec<&Value> = world
         .jobs
         .values()
         .filter(|job| in_progress(job))
-        .filter(|job| flow.as_deref().is_none_or(|f| field_is(job, "_flowId", f)))
-        .filter(|job| {
-            integration
-                .as_deref()
-                .is_none_or(|i| field_is(job, "_integrationId", i))
-        })
+        .filter(|job| flow.is_none_or(|f| field_is(job, "_flowId", f)))
+        .filter(|job| integration.is_none_or(|i| field_is(job, "_integrationId", i)))
         .collect();
     Reply::json(200, &json!(jobs))
 }
@@ -113,15 +102,7 @@ pub(crate) fn file_urls(call: &Call<'_>, id: &str) -> Reply {
     if !call.app.read().jobs.contains_key(id) {
         return Reply::not_found("Job", id);
     }
-    let files: Vec<String> = call
-        .body
-        .as_ref()
-        .and_then(|b| b.get("fileIds"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f.as_str().map(str::to_string))
-        .collect();
+    let files = call.body_strings("fileIds");
     if files.is_empty() {
         return Reply::unprocessable("invalid_field", "fileIds", "Give at least one file id.");
     }

@@ -7,7 +7,6 @@ use serde_json::Value;
 
 use super::dispatch::Call;
 use super::reply::Reply;
-use super::store::Change;
 
 /// The JSON Pointers a resource lets a patch replace; `*` matches one array index.
 fn allowed(collection: &str) -> &'static [&'static str] {
@@ -127,15 +126,7 @@ pub(crate) fn patch(call: &Call<'_>, collection: &str, id: &str) -> Reply {
     let Value::Object(body) = doc else {
         return Reply::not_found(collection, id);
     };
-    if let Some((old, new)) = world.replace(collection, id, body) {
-        world.audit(
-            &call.app.ids,
-            call.user(),
-            collection,
-            id,
-            Change::Updated(&old, &new),
-        );
-    }
+    world.replace_audited(&call.app.ids, call.user(), collection, id, body);
     Reply::empty(204)
 }
 

@@ -44,16 +44,6 @@ fn resize(world: &mut World, id: &str) {
     }
 }
 
-fn keys_of(body: &Option<Value>, field: &str) -> Vec<String> {
-    body.as_ref()
-        .and_then(|b| b.get(field))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|k| k.as_str().map(str::to_string))
-        .collect()
-}
-
 /// `POST /lookupcaches/{id}/getData`.
 pub(crate) fn get_data(call: &Call<'_>, id: &str) -> Reply {
     let world = call.app.read();
@@ -63,7 +53,7 @@ pub(crate) fn get_data(call: &Call<'_>, id: &str) -> Reply {
     let empty = Default::default();
     let entries = world.lookup_data.get(id).unwrap_or(&empty);
     let entry = |(k, v): (&String, &Value)| json!({"key": k, "value": v});
-    let keys = keys_of(&call.body, "keys");
+    let keys = call.body_strings("keys");
     if !keys.is_empty() {
         let data: Vec<Value> = keys
             .iter()
@@ -71,12 +61,7 @@ pub(crate) fn get_data(call: &Call<'_>, id: &str) -> Reply {
             .collect();
         return Reply::json(200, &json!({ "data": data }));
     }
-    let prefix = call
-        .body
-        .as_ref()
-        .and_then(|b| b.get("startsWith"))
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let prefix = call.body_str("startsWith").unwrap_or_default();
     let after = call.query("startAfterKey");
     let mut matching = entries
         .iter()
@@ -142,7 +127,7 @@ pub(crate) fn upsert(call: &Call<'_>, id: &str) -> Reply {
 
 /// `DELETE /lookupcaches/{id}/data`: `{"keys": [...]}`.
 pub(crate) fn delete_keys(call: &Call<'_>, id: &str) -> Reply {
-    let keys = keys_of(&call.body, "keys");
+    let keys = call.body_strings("keys");
     if keys.is_empty() || keys.len() > PAGE {
         return Reply::unprocessable("invalid_field", "keys", "Give between 1 and 1000 keys.");
     }

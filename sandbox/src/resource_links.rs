@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 use super::dispatch::Call;
 use super::jobs::flow_steps;
 use super::reply::Reply;
-use super::store::{Change, World};
+use super::store::World;
 
 fn str_of<'v>(doc: &'v Value, field: &str) -> Option<&'v str> {
     doc.get(field).and_then(Value::as_str)
@@ -83,13 +83,7 @@ pub(crate) fn dependencies(call: &Call<'_>, collection: &str, id: &str) -> Reply
 /// The `_connectionId` and `_newConnectionId` of the body; `422` when either is
 /// missing or the new connection does not exist.
 fn swap(call: &Call<'_>, world: &World) -> Result<(String, String), Reply> {
-    let field = |name: &str| {
-        call.body
-            .as_ref()
-            .and_then(|b| b.get(name))
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
+    let field = |name: &str| call.body_str(name).map(str::to_string);
     let (Some(old), Some(new)) = (field("_connectionId"), field("_newConnectionId")) else {
         return Err(Reply::unprocessable(
             "missing_required_field",
@@ -124,15 +118,7 @@ fn repoint(
     }
     let mut changed: Map<String, Value> = doc;
     changed.insert("_connectionId".into(), json!(new));
-    if let Some((before, after)) = world.replace(collection, id, changed) {
-        world.audit(
-            &call.app.ids,
-            call.user(),
-            collection,
-            id,
-            Change::Updated(&before, &after),
-        );
-    }
+    world.replace_audited(&call.app.ids, call.user(), collection, id, changed);
     true
 }
 
@@ -211,10 +197,7 @@ pub(crate) fn template(call: &Call<'_>, id: &str) -> Reply {
 /// `time_lte` (by end time).
 pub(crate) fn run_stats(call: &Call<'_>) -> Reply {
     let bound = |name: &str| {
-        call.body
-            .as_ref()
-            .and_then(|b| b.get(name))
-            .and_then(Value::as_str)
+        call.body_str(name)
             .and_then(super::ids::parse_time)
             .map(super::ids::iso)
     };

@@ -3,26 +3,16 @@
 //! server, an async helper, an HTTP connector, an EDI profile, an SSO client, a
 //! Data Loader sync, and a flow job still running.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::ids::{self, Ids};
+use super::seed::add;
 use super::store::World;
 
 /// The `_id` of the seeded account's SSO client.
 pub const SSO_CLIENT_ID: &str = "5f1a0c0ffee0ddba11ed0001";
 /// The `_id` of the seeded account's Data Loader sync.
 pub const SYNC_ID: &str = "5f1a0c0ffee0ddba11ed0002";
-
-fn add(world: &mut World, ids: &Ids, collection: &str, value: Value) -> String {
-    let body = match value {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    };
-    world
-        .create(ids, collection, body)
-        .and_then(|doc| doc.get("_id").and_then(Value::as_str).map(str::to_string))
-        .unwrap_or_default()
-}
 
 fn first_id(world: &World, collection: &str) -> String {
     world

@@ -172,6 +172,20 @@ impl World {
         Some((old, stored.clone()))
     }
 
+    /// [`World::replace`], recorded in the audit log as changed by `user_id`.
+    pub(crate) fn replace_audited(
+        &mut self,
+        ids: &Ids,
+        user_id: &str,
+        collection: &str,
+        id: &str,
+        body: Map<String, Value>,
+    ) -> Option<Value> {
+        let (old, new) = self.replace(collection, id, body)?;
+        self.audit(ids, user_id, collection, id, Change::Updated(&old, &new));
+        Some(new)
+    }
+
     /// Removes a document; answers it.
     pub(crate) fn remove(&mut self, collection: &str, id: &str) -> Option<Value> {
         self.collection_mut(collection)?.shift_remove(id)

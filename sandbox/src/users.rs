@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::dispatch::Call;
 use super::reply::Reply;
-use super::store::{Change, World};
+use super::store::World;
 
 const ASHARES: &str = "ashares";
 
@@ -112,15 +112,7 @@ pub(crate) fn update(call: &Call<'_>, id: &str) -> Reply {
             doc.entry(kept).or_insert(value.clone());
         }
     }
-    if let Some((old, new)) = world.replace(ASHARES, id, doc) {
-        world.audit(
-            &call.app.ids,
-            call.user(),
-            ASHARES,
-            id,
-            Change::Updated(&old, &new),
-        );
-    }
+    world.replace_audited(&call.app.ids, call.user(), ASHARES, id, doc);
     Reply::empty(204)
 }
 
