@@ -76,22 +76,15 @@ pub(crate) fn invite(call: &Call<'_>, many: bool) -> Reply {
     }
     let mut created = Vec::new();
     for email in &emails {
-        if let Some(doc) = world.create_audited(
-            &call.app.ids,
-            call.user(),
-            ASHARES,
-            invitation(email, &body),
-        ) {
+        let share = invitation(email, &body);
+        if let Some(doc) = world.create_audited(&call.app.ids, call.user(), ASHARES, share) {
             created.push(doc);
         }
     }
-    match (many, created.pop()) {
-        (false, Some(one)) => Reply::json(201, &one),
-        (true, Some(last)) => {
-            created.push(last);
-            Reply::json(201, &Value::Array(created))
-        }
-        (_, None) => Reply::error(500, "internal", "The invitation was not stored."),
+    match created.as_slice() {
+        [one] if !many => Reply::json(201, one),
+        _ if many && created.len() == emails.len() => Reply::json(201, &Value::Array(created)),
+        _ => Reply::error(500, "internal", "The invitation was not stored."),
     }
 }
 
