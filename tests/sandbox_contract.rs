@@ -57,19 +57,30 @@ async fn seeded() -> (Sandbox, Raw, Ids, SchemaSet) {
 
 async fn seeded_ids(raw: &Raw) -> Ids {
     let mut ids = HashMap::new();
-    for collection in [
-        "connections",
-        "exports",
-        "imports",
-        "flows",
-        "filedefinitions",
-        "iclients",
-        "connectors",
-        "templates",
-        "jobs",
-    ] {
+    for collection in COLLECTIONS {
         ids.insert(collection, raw.first_id(&format!("/{collection}")).await);
     }
+    ids.insert("ssoclients", integrator_io_sandbox::SSO_CLIENT_ID.into());
+    ids.insert("syncId", integrator_io_sandbox::SYNC_ID.into());
+    // A user who has not accepted the invitation yet (reinvite needs one).
+    let users = raw.get("/ashares").await.json();
+    let pending = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["accepted"] == false)
+        .expect("a seeded user with a pending invitation");
+    ids.insert("ashares", pending["_id"].as_str().unwrap().to_string());
+    // A job still running (cancel needs one).
+    let current = raw
+        .send("POST", "/jobs/current", Some(&json!({})))
+        .await
+        .json();
+    ids.insert(
+        "runningJob",
+        current[0]["_id"].as_str().unwrap().to_string(),
+    );
+
     // The integration with install steps and a connector.
     let integrations = raw.get("/integrations").await.json();
     let shop = integrations
@@ -101,8 +112,46 @@ async fn seeded_ids(raw: &Raw) -> Ids {
         "retryDataKey",
         first["retryDataKey"].as_str().unwrap().to_string(),
     );
+    // The last open error is left open by resolve and retry (which take the first).
+    let open = errors["errors"].as_array().unwrap();
+    assert!(open.len() >= 2, "the seeded step needs two open errors");
+    ids.insert(
+        "openErrorId",
+        open.last().unwrap()["errorId"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+    );
     ids.insert("stepId", step);
     Ids(ids)
+}
+
+/// The collections whose first seeded document the operations use.
+const COLLECTIONS: [&str; 19] = [
+    "connections",
+    "exports",
+    "imports",
+    "flows",
+    "filedefinitions",
+    "iclients",
+    "connectors",
+    "templates",
+    "jobs",
+    "scripts",
+    "lookupcaches",
+    "tags",
+    "accesstokens",
+    "apis",
+    "tools",
+    "mcpservers",
+    "asynchelpers",
+    "httpconnectors",
+    "environments",
+];
+
+/// A JSON Patch replacing one field.
+fn replace(path: &str, value: Value) -> Value {
+    json!([{"op": "replace", "path": path, "value": value}])
 }
 
 /// A valid body for an operation that takes one.
@@ -128,8 +177,42 @@ fn body_for(op: &Operation, ids: &Ids) -> Option<Value> {
         "submitIntegrationInstallStep" | "submitIntegrationUninstallStep" => json!({}),
         "updateExportDistributed" => json!({"disabled": false}),
         "cloneIntegration" => json!({"name": "contract clone"}),
+        "patchFlow" | "patchIntegration" | "patchConnection" => replace("/name", json!("patched")),
+        "patchExport" | "patchImport" => replace("/debugUntil", json!("2030-01-01T00:00:00.000Z")),
+        "patchSsoClient" => replace("/disabled", json!(false)),
+        "replaceFlowConnection" | "replaceExportConnection" | "replaceImportConnection" => {
+            swap(&ids.get("connections"))
+        }
+        "invokeExport" => json!({"data": [{"id": 1}]}),
+        "invokeImport" => json!([{"id": 1}]),
+        "registerIntegrationConnections" => json!({"_connectionIds": [ids.get("connections")]}),
+        "createIntegrationSnapshot" => json!({"description": "contract"}),
+        "getFlowRunStats" => json!({"time_gt": "2020-01-01T00:00:00.000Z"}),
+        "assignFlowErrors" => {
+            json!({"errorIds": [ids.get("openErrorId")], "email": "ops@example.com"})
+        }
+        "tagFlowErrors" => {
+            json!({"errorIds": [ids.get("openErrorId")], "tagIds": [ids.get("tags")]})
+        }
+        "listCurrentJobs" => json!({}),
+        "getJobFileUrls" => json!({"fileIds": ["edi/raw/850-0001.x12"]}),
+        "runSync" => json!({"runType": "normal"}),
+        "getLookupCacheData" => json!({"startsWith": "SKU-1"}),
+        "upsertLookupCacheData" => json!({"data": [{"key": "SKU-9001", "value": "9001"}]}),
+        "deleteLookupCacheKeys" => json!({"keys": ["SKU-1001"]}),
+        "inviteUser" => json!({"email": "new.user@example.com", "accessLevel": "monitor"}),
+        "inviteUsers" => {
+            json!({"emails": ["a@example.com", "b@example.com"], "accessLevel": "monitor"})
+        }
+        "createAccessToken" => json!({"name": "contract token", "fullAccess": true}),
+        "updateAccessToken" => json!({"name": "renamed", "revoked": false}),
         _ => json!({"name": "contract test", "contractField": {"kept": true}}),
     })
+}
+
+/// A connection swapped for itself.
+fn swap(connection: &str) -> Value {
+    json!({"_connectionId": connection, "_newConnectionId": connection})
 }
 
 /// Creates what an operation consumes (a resource to delete, a state key to read) and
@@ -146,37 +229,74 @@ async fn params_for(op: &Operation, ids: &Ids, raw: &Raw) -> HashMap<String, Str
     for p in op.params_in("path") {
         let value = match p.name.as_str() {
             "id" if op.path.starts_with("/{resourceType}") => ids.get("exports"),
-            "id" => match collection.as_str() {
-                "scripts" | "apis" | "accesstokens" => "5f0c0ffee0ddba11deadbeef".into(),
-                "state" => unreachable!(),
-                other => ids.get(match other {
-                    "connections" | "exports" | "imports" | "flows" | "integrations"
-                    | "filedefinitions" | "iclients" | "connectors" | "templates" | "jobs" => other,
-                    _ => panic!("no ids for {other}"),
-                }),
-            },
+            "id" if op.id == "cancelJob" => ids.get("runningJob"),
+            "id" => ids.get(&collection),
+            "connectionId" => ids.get("connections"),
+            "syncId" => ids.get("syncId"),
+            "syncJobId" => sync_job(&ids.get("syncId"), raw).await,
+            "applicationId" => ids.get("connections"),
+            "resourceType" if op.path.starts_with("/recycleBinTTL") => "scripts".into(),
             "resourceType" => "exports".into(),
             "licenseId" => ids.get("licenses"),
             "flowId" => ids.get("flows"),
             "stepId" => ids.get("stepId"),
             "retryDataKey" => ids.get("retryDataKey"),
+            "resourceId" if op.path.starts_with("/recycleBinTTL") => deleted_script(raw).await,
             "resourceId" => "5f0c0ffee0ddba11deadbeef".into(),
             "key" => "contract-key".into(),
             other => panic!("{}: no value for path parameter {other}", op.id),
         };
         params.insert(p.name.clone(), value);
     }
-    // Deleting consumes a resource: delete a fresh one.
+    // Deleting consumes a resource: delete a fresh one (a user comes from an
+    // invitation, a token must be revoked first).
     if op.method == "DELETE" && op.path.ends_with("/{id}") {
-        let created = raw
-            .send(
-                "POST",
-                &format!("/{collection}"),
-                Some(&json!({"name": "to delete"})),
-            )
-            .await;
+        let (path, body) = match collection.as_str() {
+            "ashares" => (
+                "/invite".to_string(),
+                json!({"email": "delete-me@example.com"}),
+            ),
+            "accesstokens" => (
+                "/accesstokens".to_string(),
+                json!({"name": "to delete", "revoked": true}),
+            ),
+            _ => (format!("/{collection}"), json!({"name": "to delete"})),
+        };
+        let created = raw.send("POST", &path, Some(&body)).await;
         assert_eq!(created.status, 201, "{}: {}", op.id, created.text());
         params.insert("id".into(), created.json()["_id"].as_str().unwrap().into());
+    }
+    // Swapping a connection needs a resource using it (the seeded ones may have been
+    // replaced by then): a fresh export, import, or flow running such an export.
+    if op.id.starts_with("replace") && op.id.ends_with("Connection") {
+        let using = json!({"name": "swap", "_connectionId": ids.get("connections")});
+        let post = |path: &'static str, body: Value| async move {
+            let created = raw.send("POST", path, Some(&body)).await;
+            assert_eq!(created.status, 201, "{}", created.text());
+            created.json()["_id"].as_str().unwrap().to_string()
+        };
+        let id = match collection.as_str() {
+            "flows" => {
+                let export = post("/exports", using).await;
+                post(
+                    "/flows",
+                    json!({"name": "swap", "pageGenerators": [{"_exportId": export}]}),
+                )
+                .await
+            }
+            "imports" => post("/imports", using).await,
+            _ => post("/exports", using).await,
+        };
+        params.insert("id".into(), id);
+    }
+    // Unregistering needs a registered connection.
+    if op.id == "unregisterIntegrationConnection" {
+        let path = fill(
+            "/integrations/{id}/connections/{connectionId}/register",
+            &params,
+        );
+        let registered = raw.send("PUT", &path, None).await;
+        assert_eq!(registered.status, 200, "{}", registered.text());
     }
     if op.id == "deleteConnectorLicense" {
         let created = raw
@@ -220,6 +340,30 @@ async fn params_for(op: &Operation, ids: &Ids, raw: &Raw) -> HashMap<String, Str
         assert_eq!(set.status, 200, "{}", set.text());
     }
     params
+}
+
+/// A job of the seeded sync, running it first when it has none.
+async fn sync_job(sync: &str, raw: &Raw) -> String {
+    let jobs = raw.get(&format!("/syncs/{sync}/syncJobs")).await;
+    if jobs.status == 200 {
+        return jobs.json()[0]["_id"].as_str().unwrap().to_string();
+    }
+    let run = raw
+        .send("POST", &format!("/syncs/{sync}/run"), Some(&json!({})))
+        .await;
+    assert_eq!(run.status, 201, "{}", run.text());
+    run.json()["_jobIds"][0].as_str().unwrap().to_string()
+}
+
+/// The id of a script deleted to the recycle bin.
+async fn deleted_script(raw: &Raw) -> String {
+    let created = raw
+        .send("POST", "/scripts", Some(&json!({"name": "to recycle"})))
+        .await;
+    let id = created.json()["_id"].as_str().unwrap().to_string();
+    let deleted = raw.send("DELETE", &format!("/scripts/{id}"), None).await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text());
+    id
 }
 
 fn fill(template: &str, params: &HashMap<String, String>) -> String {
@@ -289,7 +433,7 @@ fn check(op: &Operation, answer: &Answer, schemas: &SchemaSet) -> Result<(), Str
 async fn every_operation_answers_a_documented_status_with_a_valid_body() {
     let (_sandbox, raw, ids, schemas) = seeded().await;
     let operations = spec().operations();
-    assert_eq!(operations.len(), 100);
+    assert_eq!(operations.len(), integrator_io::operations::ALL.len());
     let mut failures = Vec::new();
     for op in &operations {
         let params = params_for(op, &ids, &raw).await;
@@ -388,8 +532,7 @@ async fn unknown_ids_answer_404_with_the_envelope_on_every_operation_that_takes_
     let envelope = json!({"$ref": "#/components/schemas/ErrorEnvelope"});
     let mut failures = Vec::new();
     for op in spec().operations() {
-        let collection = op.path.trim_start_matches('/').split('/').next().unwrap();
-        if !op.path.contains("{id}") || matches!(collection, "scripts" | "apis" | "accesstokens") {
+        if !op.path.contains("{id}") {
             continue;
         }
         let mut params = params_for(&op, &ids, &raw).await;

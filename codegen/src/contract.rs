@@ -306,15 +306,18 @@ fn send_arm(c: &Contract) -> TokenStream {
             }
         }
     });
+    // Each arm's future is boxed: unboxed, the poll frame of `send` holds every arm's
+    // locals at once in a debug build, which overflows a thread's stack once the spec
+    // has a couple of hundred operations.
     quote! {
-        #name => {
+        #name => ::std::boxed::Box::pin(async move {
             const OPERATION: &crate::Operation = &super::operations::#constant;
             #[allow(unused_mut)]
             let mut request = client.#method();
             #(#setters)*
             #body
             to_json(OPERATION, request.send().await?.into_inner())
-        }
+        }).await,
     }
 }
 

@@ -6,8 +6,9 @@ use super::app::App;
 use super::reply::Reply;
 use super::router::Route;
 use super::{
-    connections, errors_em, integration_clone, jobs, resource_extras, resources, state_keys,
-    virtual_export,
+    access_tokens, account_views, connections, error_triage, errors_em, integration_children,
+    integration_clone, job_actions, jobs, json_patch, lookup_caches, recycle_bin, resource_extras,
+    resource_links, resources, state_keys, syncs, users, virtual_export,
 };
 
 /// One request, matched to its operation, with its body parsed and validated.
@@ -54,6 +55,23 @@ impl Call<'_> {
                 "The request body must be a JSON object.",
             )),
         }
+    }
+
+    /// A string field of the JSON body.
+    pub(crate) fn body_str(&self, field: &str) -> Option<&str> {
+        self.body.as_ref()?.get(field)?.as_str()
+    }
+
+    /// The strings of an array field of the JSON body (none when absent).
+    pub(crate) fn body_strings(&self, field: &str) -> Vec<String> {
+        self.body
+            .as_ref()
+            .and_then(|b| b.get(field))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
     }
 
     /// The `_userId` of the caller.
@@ -142,20 +160,111 @@ pub(crate) fn dispatch(call: &Call<'_>) -> Reply {
         "setResourceStateValue" => state_keys::set(call, Some(call.param("resourceType"))),
         "deleteResourceStateValue" => state_keys::delete(call, Some(call.param("resourceType"))),
 
-        // Everything else has the shape of a resource collection.
-        _ => match (op.method.as_str(), template.matches('/').count()) {
-            ("GET", 1) => resources::list(call, collection),
-            ("POST", 1) => resources::create(call, collection),
-            ("GET", 2) => resources::get(call, collection, id),
-            ("PUT", 2) => resources::update(call, collection, id),
-            ("DELETE", 2) => resources::delete(call, collection, id),
-            ("POST", 3) if template.ends_with("/clone") => resources::clone(call, collection, id),
-            ("GET", 3) if template.ends_with("/audit") => resources::audit(call, collection, id),
-            _ => Reply::error(
-                501,
-                "not_implemented",
-                format!("The sandbox does not serve {} yet.", op.display()),
-            ),
+        // The current API: see `current_api`.
+        _ if op.method == "PATCH" => json_patch::patch(call, collection, id),
+        _ => match current_api(call, collection, id) {
+            Some(reply) => reply,
+            None => collection_shaped(call, collection, id),
         },
+    }
+}
+
+/// The operations of today's API beyond collection CRUD, or `None`.
+fn current_api(call: &Call<'_>, collection: &str, id: &str) -> Option<Reply> {
+    Some(match call.route.op.id.as_str() {
+        // Integrations: what they hold, registered connections, snapshots.
+        "listIntegrationFlows" => integration_children::list(call, id, "flows"),
+        "listIntegrationConnections" => integration_children::list(call, id, "connections"),
+        "listIntegrationExports" => integration_children::list(call, id, "exports"),
+        "listIntegrationImports" => integration_children::list(call, id, "imports"),
+        "listIntegrationUsers" => integration_children::list(call, id, "ashares"),
+        "registerIntegrationConnections" => integration_children::register(call, id, None),
+        "registerIntegrationConnection" => {
+            integration_children::register(call, id, Some(call.param("connectionId")))
+        }
+        "unregisterIntegrationConnection" => {
+            integration_children::unregister(call, id, call.param("connectionId"))
+        }
+        "createIntegrationSnapshot" => integration_children::snapshot(call, id),
+
+        // Flows, exports, imports: links between resources, one-off runs.
+        "getFlowDependencies" | "getExportDependencies" | "getImportDependencies" => {
+            resource_links::dependencies(call, collection, id)
+        }
+        "replaceFlowConnection" | "replaceExportConnection" | "replaceImportConnection" => {
+            resource_links::replace_connection(call, collection, id)
+        }
+        "getFlowTemplate" => resource_links::template(call, id),
+        "getFlowRunStats" => resource_links::run_stats(call),
+        "invokeExport" | "invokeImport" => resource_links::invoke(call, collection, id),
+        "pingConnectionPost" | "testConnection" => connections::ping(call, id),
+
+        // Errors.
+        "getFlowErrorSummary" => error_triage::summary(call, id),
+        "listResolvedFlowErrors" => errors_em::list_resolved(call),
+        "assignFlowErrors" => error_triage::assign(call),
+        "tagFlowErrors" => error_triage::tag(call),
+
+        // Jobs and syncs.
+        "listLatestFlowJobs" => job_actions::latest(call, "flows", "_flowId", id),
+        "listLatestIntegrationJobs" => {
+            job_actions::latest(call, "integrations", "_integrationId", id)
+        }
+        "listCurrentJobs" => job_actions::current(call),
+        "cancelJob" => job_actions::cancel(call, id),
+        "getJobDiagnostics" => job_actions::diagnostics(call, id),
+        "listJobErrorsCurrent" => jobs::errors(call, id),
+        "getJobFileUrls" => job_actions::file_urls(call, id),
+        "runSync" => syncs::run(call),
+        "getSyncJob" => syncs::get(call),
+        "listSyncJobs" => syncs::list(call),
+        "listSyncJobFamily" => syncs::family(call),
+        "cancelSyncJobs" => syncs::cancel_all(call),
+        "cancelSyncJob" => syncs::cancel(call),
+
+        // Lookup caches.
+        "deleteLookupCache" => lookup_caches::delete(call, id),
+        "getLookupCacheData" => lookup_caches::get_data(call, id),
+        "upsertLookupCacheData" => lookup_caches::upsert(call, id),
+        "deleteLookupCacheKeys" => lookup_caches::delete_keys(call, id),
+        "purgeLookupCacheData" => lookup_caches::purge(call, id),
+
+        // Users and tokens.
+        "inviteUser" => users::invite(call, false),
+        "inviteUsers" => users::invite(call, true),
+        "updateUser" => users::update(call, id),
+        "toggleUserDisabled" => users::toggle_disabled(call, id),
+        "reinviteUser" => users::reinvite(call, id),
+        "createAccessToken" => access_tokens::create(call),
+        "updateAccessToken" => access_tokens::update(call, id),
+        "deleteAccessToken" => access_tokens::delete(call, id),
+
+        // Account-wide.
+        "listAuditEntries" => account_views::audit(call),
+        "getApplicationMetadata" => account_views::metadata(call),
+        "listRecycleBin" => recycle_bin::list(call),
+        "restoreFromRecycleBin" => recycle_bin::restore(call),
+        "purgeFromRecycleBin" => recycle_bin::purge(call),
+        _ => return None,
+    })
+}
+
+/// An operation with the shape of a resource collection's.
+fn collection_shaped(call: &Call<'_>, collection: &str, id: &str) -> Reply {
+    let op = &call.route.op;
+    let template = op.path.as_str();
+    match (op.method.as_str(), template.matches('/').count()) {
+        ("GET", 1) => resources::list(call, collection),
+        ("POST", 1) => resources::create(call, collection),
+        ("GET", 2) => resources::get(call, collection, id),
+        ("PUT", 2) => resources::update(call, collection, id),
+        ("DELETE", 2) => resources::delete(call, collection, id),
+        ("POST", 3) if template.ends_with("/clone") => resources::clone(call, collection, id),
+        ("GET", 3) if template.ends_with("/audit") => resources::audit(call, collection, id),
+        _ => Reply::error(
+            501,
+            "not_implemented",
+            format!("The sandbox does not serve {} yet.", op.display()),
+        ),
     }
 }

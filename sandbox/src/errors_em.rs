@@ -80,6 +80,16 @@ fn step_key(call: &Call<'_>) -> (String, String) {
 /// `occurredAt_lte` and `source`; `nextPageURL` (absolute, with a `pageToken`) while
 /// more exist.
 pub(crate) fn list(call: &Call<'_>) -> Reply {
+    list_of(call, false)
+}
+
+/// `GET /flows/{flowId}/{stepId}/resolved`: the resolved errors, filtered and paged
+/// like the open ones.
+pub(crate) fn list_resolved(call: &Call<'_>) -> Reply {
+    list_of(call, true)
+}
+
+fn list_of(call: &Call<'_>, resolved: bool) -> Reply {
     if let Err(reply) = flow_exists(call) {
         return reply;
     }
@@ -110,8 +120,19 @@ pub(crate) fn list(call: &Call<'_>) -> Reply {
     };
     let size = call.app.config.error_page_size;
     let world = call.app.read();
-    let open = world.flow_errors.get(&step_key(call));
-    let kept = open.into_iter().flat_map(|m| m.values()).filter(|e| {
+    let key = step_key(call);
+    let listed: Box<dyn Iterator<Item = &Value>> = if resolved {
+        Box::new(world.resolved_errors.get(&key).into_iter().flatten())
+    } else {
+        Box::new(
+            world
+                .flow_errors
+                .get(&key)
+                .into_iter()
+                .flat_map(|m| m.values()),
+        )
+    };
+    let kept = listed.filter(|e| {
         let at = e
             .get("occurredAt")
             .and_then(Value::as_str)

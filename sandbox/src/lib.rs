@@ -30,30 +30,45 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod access_tokens;
+mod account_views;
 mod api_spec;
 mod app;
 mod auth;
 mod connections;
 mod dispatch;
 mod error_kinds;
+mod error_triage;
 mod errors_em;
 mod ids;
+mod integration_children;
 mod integration_clone;
+mod job_actions;
 mod jobs;
+mod json_patch;
 mod knobs;
+mod lookup_caches;
 mod paging;
+mod projection;
 mod rate_limit;
+mod recycle_bin;
 mod reply;
 mod resource_extras;
+mod resource_links;
 mod resources;
 mod router;
 mod secrets;
 mod seed;
+mod seed_current;
 mod server;
 mod state_keys;
 mod store;
+mod syncs;
+mod users;
 mod validation;
 mod virtual_export;
+
+pub use seed_current::{SSO_CLIENT_ID, SYNC_ID};
 
 use std::fmt;
 use std::net::SocketAddr;

@@ -5,6 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::dispatch::Call;
 use super::paging::{self, Page};
+use super::projection::Projection;
 use super::reply::Reply;
 use super::secrets;
 use super::store::{singular, Change};
@@ -26,20 +27,32 @@ fn answer_doc(status: u16, collection: &str, doc: &Value) -> Reply {
 
 /// `GET /{collection}`: one page, oldest first.
 pub(crate) fn list(call: &Call<'_>, collection: &str) -> Reply {
+    list_where(call, collection, |_| true)
+}
+
+/// One page of the documents of `collection` that `keep` accepts, projected by
+/// `include`/`exclude`.
+pub(crate) fn list_where(
+    call: &Call<'_>,
+    collection: &str,
+    keep: impl Fn(&Value) -> bool,
+) -> Reply {
+    let projection = match Projection::of(call, collection) {
+        Ok(projection) => projection,
+        Err(reply) => return reply,
+    };
     let world = call.app.read();
     let page = Page::of(call);
     let Some(items) = world.collection(collection) else {
         return paging::answer(call, page, 0, std::iter::empty());
     };
-    let range = page.range(items.len());
-    let window: Vec<_> = items
-        .get_range(range)
-        .map(|slice| slice.values())
-        .into_iter()
-        .flatten()
-        .map(|doc| secrets::masked(collection, doc))
+    let kept: Vec<&Value> = items.values().filter(|doc| keep(doc)).collect();
+    let range = page.range(kept.len());
+    let window: Vec<Value> = kept[range]
+        .iter()
+        .map(|doc| projection.apply(&secrets::masked(collection, doc)))
         .collect();
-    paging::answer(call, page, items.len(), window.iter().map(|doc| &**doc))
+    paging::answer(call, page, kept.len(), window.iter())
 }
 
 /// `POST /{collection}`: `201` with the stored document.
@@ -85,6 +98,12 @@ pub(crate) fn update(call: &Call<'_>, collection: &str, id: &str) -> Reply {
 
 /// `DELETE /{collection}/{id}`: `204`.
 pub(crate) fn delete(call: &Call<'_>, collection: &str, id: &str) -> Reply {
+    delete_answering(call, collection, id, 204)
+}
+
+/// A delete answering `status` with no body: the document goes to the recycle bin
+/// (restorable for 30 days, like the API's soft delete).
+pub(crate) fn delete_answering(call: &Call<'_>, collection: &str, id: &str, status: u16) -> Reply {
     let mut world = call.app.write();
     let Some(old) = world.remove(collection, id) else {
         return Reply::not_found(&what(collection), id);
@@ -104,7 +123,10 @@ pub(crate) fn delete(call: &Call<'_>, collection: &str, id: &str) -> Reply {
         id,
         Change::Deleted(&old),
     );
-    Reply::empty(204)
+    world
+        .recycle_bin
+        .insert(id.to_string(), (collection.to_string(), old));
+    Reply::empty(status)
 }
 
 /// The document a clone stores: `source` without its server fields, with `name` and

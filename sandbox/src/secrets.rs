@@ -91,6 +91,18 @@ const SECRETS: &[Secrets] = &[
         at_paths: &[],
     },
     Secrets {
+        collection: "accesstokens",
+        anywhere: &[],
+        whole: &[],
+        at_paths: &[&["token"]],
+    },
+    Secrets {
+        collection: "stacks",
+        anywhere: &["systemToken", "secretAccessKey"],
+        whole: &[],
+        at_paths: &[],
+    },
+    Secrets {
         collection: "exports",
         anywhere: &[],
         whole: &[],

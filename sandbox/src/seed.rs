@@ -18,7 +18,8 @@ fn object(value: Value) -> Map<String, Value> {
     }
 }
 
-fn add(world: &mut World, ids: &Ids, collection: &str, value: Value) -> String {
+/// Stores `value` in `collection`; answers its new `_id`.
+pub(crate) fn add(world: &mut World, ids: &Ids, collection: &str, value: Value) -> String {
     world
         .create(ids, collection, object(value))
         .and_then(|doc| doc.get("_id").and_then(Value::as_str).map(str::to_string))
@@ -303,6 +304,7 @@ pub(crate) fn seed(world: &mut World, ids: &Ids, config: &SandboxBuilder) {
             }
         }
     }
+    super::seed_current::seed(world, ids);
     // Jobs are kept oldest first.
     world.jobs.sort_by(|_, a, _, b| {
         let at = |job: &Value| {

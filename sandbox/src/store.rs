@@ -2,7 +2,7 @@
 //! the JSON the client sent, with only the server's fields merged in), jobs, errors,
 //! state keys, audit entries.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
@@ -26,6 +26,23 @@ pub(crate) const COLLECTIONS: &[(&str, &str)] = &[
     ("connectors", "connector"),
     ("templates", "template"),
     ("licenses", "license"),
+    ("ashares", "user"),
+    ("scripts", "script"),
+    ("lookupcaches", "lookupcache"),
+    ("tags", "tag"),
+    ("accesstokens", "accesstoken"),
+    ("environments", "environment"),
+    ("stacks", "stack"),
+    ("apis", "api"),
+    ("tools", "tool"),
+    ("mcpservers", "mcpserver"),
+    ("asynchelpers", "asynchelper"),
+    ("httpconnectors", "httpconnector"),
+    ("ediprofiles", "ediprofile"),
+    ("ssoclients", "ssoclient"),
+    ("syncs", "sync"),
+    ("syncjobs", "syncjob"),
+    ("revisions", "revision"),
 ];
 
 /// The singular of a collection name (`exports` → `export`), for audit entries.
@@ -75,6 +92,11 @@ pub(crate) struct World {
     pub(crate) distributed: HashMap<String, Value>,
     /// How many EM 2.0 errors have been made (which kind the next one is).
     pub(crate) errors_made: u64,
+    /// The entries of each lookup cache, by key (in key order, as `getData` pages them).
+    pub(crate) lookup_data: HashMap<String, BTreeMap<String, Value>>,
+    /// Deleted resources kept for restore: by id, the collection and the document,
+    /// oldest deletion first.
+    pub(crate) recycle_bin: IndexMap<String, (String, Value)>,
 }
 
 impl World {
@@ -148,6 +170,20 @@ impl World {
         doc.insert("lastModified".into(), json!(ids::now()));
         let old = std::mem::replace(stored, Value::Object(doc));
         Some((old, stored.clone()))
+    }
+
+    /// [`World::replace`], recorded in the audit log as changed by `user_id`.
+    pub(crate) fn replace_audited(
+        &mut self,
+        ids: &Ids,
+        user_id: &str,
+        collection: &str,
+        id: &str,
+        body: Map<String, Value>,
+    ) -> Option<Value> {
+        let (old, new) = self.replace(collection, id, body)?;
+        self.audit(ids, user_id, collection, id, Change::Updated(&old, &new));
+        Some(new)
     }
 
     /// Removes a document; answers it.

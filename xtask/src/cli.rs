@@ -38,6 +38,20 @@ pub enum Command {
     /// Run the live contract tests (tests/live_contract.rs) against a real account.
     #[command(long_about = LIVE)]
     Live,
+    /// Compare two OpenAPI documents; exit 1 when the change breaks clients of OLD.
+    #[command(long_about = SPEC_DIFF, after_help = SPEC_DIFF_EXAMPLE)]
+    SpecDiff(SpecDiff),
+}
+
+/// The two documents `spec-diff` compares.
+#[derive(Debug, PartialEq, Eq, Args)]
+pub struct SpecDiff {
+    /// The document clients were written against (YAML or JSON, OpenAPI 3.0 or 3.1).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The document to compare with it.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
 }
 
 /// `codegen`'s directory: where to write, or what to check.
@@ -119,12 +133,35 @@ Paths are compared with parameter names erased (/exports/<_id>, /exports/:_id an
 docs are corrected by name and listed as \"tolerated\"; table rows that cannot be
 read are listed too.
 
+A file that starts with the header method<TAB>path<TAB>success_code is read as an
+endpoint inventory in the format of current-api.tsv: one endpoint a row, `?` for an
+undocumented success code; third-party rows are listed as not read.
+
 Exits 1 when an endpoint is documented but missing or documented with another
 success code, 2 when a file cannot be read.";
 
+const SPEC_DIFF: &str = "\
+Compares two OpenAPI documents (3.0 or 3.1, YAML or JSON), as oasdiff does: operations
+added or removed; per operation, parameters added, removed, retyped or made required,
+request and success-response schema properties added, removed or retyped (local $refs
+followed, allOf merged), success responses added or removed. Operations are matched
+by method and path with parameter names erased.
+
+A change is BREAKING when a client written against OLD stops working: a removed
+operation, parameter or response property; a new required parameter or required
+request property; another type anywhere; another success status.
+
+Exits 1 when a change is breaking, 0 otherwise, 2 when a document cannot be read.";
+
+const SPEC_DIFF_EXAMPLE: &str = "\
+Examples:
+  cargo xtask spec-diff ../integrator-api-specs/dist/v1/openapi.yaml openapi/integrator.yaml
+  git show main:openapi/integrator.yaml > /tmp/old.yaml && cargo xtask spec-diff /tmp/old.yaml openapi/integrator.yaml";
+
 const DOCS_DIFF_EXAMPLE: &str = "\
 Example:
-  cargo xtask docs-diff ../shared/seeds ../shared/reference/integrator-api-docs";
+  cargo xtask docs-diff ../shared/seeds ../shared/reference/integrator-api-docs
+  cargo xtask docs-diff ../shared/notes/current-api.tsv";
 
 const DOCS_EXAMPLES: &str = "\
 Extracts every HTTP example of the given documentation files and directories (a
@@ -195,6 +232,14 @@ mod tests {
             (CodegenMode::Check, Some("target/g".into()))
         );
         assert_eq!(command("spec lint"), Command::Spec(SpecCommand::Lint));
+        assert_eq!(
+            command("spec-diff old.yaml new.json"),
+            Command::SpecDiff(SpecDiff {
+                old: "old.yaml".into(),
+                new: "new.json".into()
+            })
+        );
+        assert!(parse("spec-diff only-one.yaml").is_err());
         assert_eq!(
             command("docs-diff a b/c"),
             Command::DocsDiff(DocsPaths {

@@ -1,4 +1,6 @@
 //! `cargo xtask docs-diff`: the endpoints the docs list against the spec's operations.
+//! The docs are Markdown or text pages (endpoint tables and example request lines) or
+//! endpoint inventories in the format of `current-api.tsv` ([`inventory`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -8,7 +10,7 @@ use integrator_io_codegen::spec::Operation;
 use integrator_io_codegen::Spec;
 
 use crate::docs::slips::{self, Applied, Context};
-use crate::docs::{examples, path, table, Document, Endpoint, Kind, Origin};
+use crate::docs::{examples, inventory, path, table, Document, Endpoint, Kind, Origin};
 
 /// A documented endpoint the spec lacks.
 #[derive(Clone, Debug)]
@@ -156,6 +158,24 @@ pub fn documented(docs: &[Document]) -> (Vec<Endpoint>, Vec<Applied>, Vec<(Origi
             file: doc.path.clone(),
             line,
         };
+        if let Some((rows, unread)) = inventory::parse(&doc.text) {
+            skipped.extend(unread.into_iter().map(|u| (origin(u.line), u.reason)));
+            let rows = rows
+                .into_iter()
+                .map(|row| Endpoint {
+                    method: row.method,
+                    path: row.path,
+                    success: row.success,
+                    description: row.note,
+                    origin: origin(row.line),
+                    kind: Kind::Table,
+                })
+                .collect();
+            let (meant, applied) = slips::correct(rows, &Context::default());
+            endpoints.extend(meant);
+            tolerated.extend(applied);
+            continue;
+        }
         let (tables, unread) = table::parse(&doc.text);
         skipped.extend(unread.into_iter().map(|s| (origin(s.line), s.reason)));
         for t in &tables {
@@ -238,12 +258,13 @@ pub fn diff(spec: &Spec, docs: &[Document]) -> Report {
         files: docs.len(),
         table_rows: docs
             .iter()
-            .map(|d| {
-                table::parse(&d.text)
+            .map(|d| match inventory::parse(&d.text) {
+                Some((rows, _)) => rows.len(),
+                None => table::parse(&d.text)
                     .0
                     .iter()
                     .map(|t| t.rows.len())
-                    .sum::<usize>()
+                    .sum::<usize>(),
             })
             .sum(),
         example_lines: docs.iter().map(|d| examples::extract(&d.text).len()).sum(),
@@ -402,6 +423,39 @@ GET /v1/exports/55ea776b/preview HTTP/1.1
         );
         assert!(report.different.is_empty());
         assert_eq!(report.example_lines, 3);
+    }
+
+    #[test]
+    fn an_inventory_documents_its_official_rows() {
+        let spec = Spec::from_yaml(SPEC).unwrap();
+        let report = diff(
+            &spec,
+            &[doc(
+                "method\tpath\tsuccess_code\tarea\tsource\tconfidence\tnote
+GET\t/exports\t200\texports\tdocs\tofficial-reference\t
+DELETE\t/exports/{_id}\t?\texports\tdocs\tofficial-other\t
+POST\t/exports/{_id}/clone\t201\texports\tdocs\tofficial-other\t
+GET\t/tokenInfo\t201\tmeta\tdocs\tofficial-other\t
+GET\t/agents\t?\tagents\tcode\tthird-party\t
+",
+            )],
+        );
+        let missing: Vec<&str> = report.missing.iter().map(|m| m.endpoint.as_str()).collect();
+        assert_eq!(missing, vec!["POST /exports/{}/clone"]);
+        assert_eq!(
+            report.undocumented,
+            vec!["GET /connections/{id}/oauth2 (getOAuth2)"]
+        );
+        // `?` documents no code; 201 differs from the spec's 200.
+        assert_eq!(report.different.len(), 1);
+        assert_eq!(
+            report.different[0].operation,
+            "GET /tokenInfo (getTokenInfo)"
+        );
+        assert_eq!(report.table_rows, 4);
+        assert_eq!(report.skipped.len(), 1);
+        assert!(report.skipped[0].1.contains("third-party row GET /agents"));
+        assert!(report.failed());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! - `codegen` ([`generate`]), `spec lint` ([`spec_lint`]): the spec and the client.
 //! - `docs-diff` ([`docs_diff`]), `docs-examples` ([`docs_examples`]): the spec against
 //!   the API documentation ([`docs`] reads it).
+//! - `spec-diff` ([`spec_diff`]): two OpenAPI documents, breaking changes flagged.
 //! - `live` ([`live`]): the live contract tests against a real account.
 #![forbid(unsafe_code)]
 
@@ -24,6 +25,7 @@ mod docs_diff;
 mod docs_examples;
 mod generate;
 mod live;
+mod spec_diff;
 mod spec_lint;
 
 use std::path::{Path, PathBuf};
@@ -73,5 +75,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::DocsDiff(docs) => docs_diff::run(&spec()?, &docs.paths),
         Command::DocsExamples(docs) => docs_examples::run(&spec()?, &docs.paths),
         Command::Live => live::run(&root),
+        Command::SpecDiff(files) => {
+            let load = |path: &Path| Spec::load(path).map_err(|e| e.to_string());
+            Ok(spec_diff::run(&load(&files.old)?, &load(&files.new)?))
+        }
     }
 }

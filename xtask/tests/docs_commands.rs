@@ -33,15 +33,27 @@ fn data(dir: &str) -> String {
         .to_string()
 }
 
-/// The committed copies of the docs: seeds and official pages.
-fn committed_docs() -> [String; 2] {
-    [data("seeds"), data("integrator-api-docs")]
+/// The committed copies of the docs: seeds, official pages, and today's endpoint
+/// inventory (the workspace's `tests/data/current-api.tsv`, which the coverage test
+/// also reads).
+fn committed_docs() -> [String; 3] {
+    [
+        data("seeds"),
+        data("integrator-api-docs"),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/data/current-api.tsv")
+            .display()
+            .to_string(),
+    ]
 }
 
 /// `../shared` beside the workspace, if present.
 fn shared() -> Option<PathBuf> {
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared");
-    if shared.join("seeds").is_dir() && shared.join("reference/integrator-api-docs").is_dir() {
+    if shared.join("seeds").is_dir()
+        && shared.join("reference/integrator-api-docs").is_dir()
+        && shared.join("notes/current-api.tsv").is_file()
+    {
         Some(shared)
     } else {
         println!(
@@ -52,13 +64,14 @@ fn shared() -> Option<PathBuf> {
     }
 }
 
-fn shared_docs(shared: &Path) -> [String; 2] {
+fn shared_docs(shared: &Path) -> [String; 3] {
     [
         shared.join("seeds").display().to_string(),
         shared
             .join("reference/integrator-api-docs")
             .display()
             .to_string(),
+        shared.join("notes/current-api.tsv").display().to_string(),
     ]
 }
 
@@ -109,12 +122,18 @@ fn assert_docs_diff_clean(docs: &[String]) {
         "template-singular  ",
         "audit-model-plural  ",
         "optional-last-parameter  ",
+        "resolved-200-or-204  ",
     ] {
         assert!(out.contains(slip), "{slip} tolerated\n--- in ---\n{out}");
     }
     assert!(
         out.contains("seeds/001_e6843aff7fa27638.txt:149  GET /integrations/<_id> 200 -> GET /filedefinitions/<_id> 200"),
         "{out}"
+    );
+    // The inventory's third-party rows are named as not read.
+    assert!(
+        out.contains("third-party row GET /agents"),
+        "third-party rows listed\n--- in ---\n{out}"
     );
 }
 

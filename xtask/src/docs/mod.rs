@@ -2,6 +2,7 @@
 //! documentation slips that are tolerated by name.
 
 pub mod examples;
+pub mod inventory;
 pub mod path;
 pub mod slips;
 pub mod table;

@@ -34,7 +34,7 @@ pub struct Slip {
 
 /// Every tolerated slip. `json-comments` applies to example bodies (see
 /// [`JSON_COMMENTS`]); the others to endpoints of tables and request lines.
-pub const SLIPS: [Slip; 8] = [
+pub const SLIPS: [Slip; 9] = [
     Slip {
         name: "filedefinitions-written-as-integrations",
         written: "seed 001's file-definition table writes /integrations/<_id> for the GET, PUT and DELETE of one file definition",
@@ -76,6 +76,12 @@ pub const SLIPS: [Slip; 8] = [
         written: "a row whose description calls its last path parameter optional (/connections/<_id>/debug/<_resourceId>: \"Use optional _resourceId\")",
         meant: "the path without that parameter as well (/connections/<_id>/debug)",
         correct: Some(optional_last_parameter),
+    },
+    Slip {
+        name: "resolved-200-or-204",
+        written: "one version of the help-center errors article gives PUT /flows/<_id>/<stepId>/resolved 204 (for exports; 200 for imports)",
+        meant: "200 with the body the 2023 docs show, as the spec has it",
+        correct: Some(resolved_200_or_204),
     },
     JSON_COMMENTS,
 ];
@@ -198,6 +204,19 @@ fn install_steps_get_201(endpoint: &Endpoint, _: &Context) -> Option<Vec<Endpoin
     (endpoint.method == "GET"
         && shape(&endpoint.path) == "/integrations/{}/installSteps"
         && endpoint.success == Some(201))
+    .then(|| {
+        vec![Endpoint {
+            success: Some(200),
+            ..endpoint.clone()
+        }]
+    })
+}
+
+/// `resolved-200-or-204`.
+fn resolved_200_or_204(endpoint: &Endpoint, _: &Context) -> Option<Vec<Endpoint>> {
+    (endpoint.method == "PUT"
+        && shape(&endpoint.path) == "/flows/{}/{}/resolved"
+        && endpoint.success == Some(204))
     .then(|| {
         vec![Endpoint {
             success: Some(200),
