@@ -1,8 +1,6 @@
 //! A flow's steps as one list ([`types::Flow::steps`]): the exports, lookups and
 //! imports it runs, wherever the flow holds them.
 
-use serde_json::Value;
-
 use crate::types;
 
 /// What a flow step does.
@@ -70,8 +68,7 @@ pub struct FlowStep {
 
 impl types::Flow {
     /// Every step of the flow, in running order: the page generators, then the page
-    /// processors, then the page processors of each router branch (routers are read
-    /// from the flow's unmodelled fields), then the legacy `_exportId` and `_importId`
+    /// processors, then the page processors of each router branch, then the legacy `_exportId` and `_importId`
     /// of a single-step flow. Entries without an id are skipped.
     ///
     /// ```
@@ -112,7 +109,7 @@ impl types::Flow {
                 });
             }
         }
-        steps.extend(branch_steps(self.extra.get("routers")));
+        steps.extend(branch_steps(self.routers.as_deref().unwrap_or_default()));
         let legacy = [
             (
                 &self.export_id,
@@ -165,19 +162,15 @@ fn step_of(
     }
 }
 
-/// The page processors of every router branch, from the routers' JSON.
-fn branch_steps(routers: Option<&Value>) -> Vec<FlowStep> {
+/// The page processors of every router branch.
+fn branch_steps(routers: &[types::Router]) -> Vec<FlowStep> {
     let mut steps = Vec::new();
-    let routers = routers.and_then(Value::as_array).into_iter().flatten();
-    for (router, value) in routers.enumerate() {
-        let branches = value.get("branches").and_then(Value::as_array);
-        for (branch, value) in branches.into_iter().flatten().enumerate() {
-            let processors = value.get("pageProcessors").and_then(Value::as_array);
-            for (index, processor) in processors.into_iter().flatten().enumerate() {
-                let text = |field: &str| processor.get(field).and_then(Value::as_str);
-                if let Some((id, step_type)) =
-                    step_of(text("type"), text("_exportId"), text("_importId"))
-                {
+    for (router, value) in routers.iter().enumerate() {
+        let branches = value.branches.as_deref().unwrap_or_default();
+        for (branch, value) in branches.iter().enumerate() {
+            let processors = value.page_processors.as_deref().unwrap_or_default();
+            for (index, processor) in processors.iter().enumerate() {
+                if let Some((id, step_type)) = processor_step(processor) {
                     steps.push(FlowStep {
                         id,
                         step_type,
