@@ -98,7 +98,10 @@ fn a_single_step_legacy_flow_and_an_empty_one() {
         legacy,
         [step("e", StepType::Export, StepPosition::LegacyExport)]
     );
-    assert_eq!(steps(json!({"pageGenerators": null, "routers": "odd"})), []);
+    assert_eq!(
+        steps(json!({"pageGenerators": null, "routers": [{"branches": null}]})),
+        []
+    );
     assert_eq!(StepType::Lookup.collection(), "exports");
     assert_eq!(StepType::Import.collection(), "imports");
 }
