@@ -1,7 +1,7 @@
 //! [`apply`]: carries out a [`Plan`]: a backup pull of the target first, then creates
 //! and updates in dependency order (a new integration first, since what it holds
-//! names it; connections; file definitions; exports and imports; flows; the
-//! integration's own update last), then deletes in the reverse order.
+//! names it; connections; scripts, lookup caches and file definitions; exports and
+//! imports; flows; the integration's own update last), then deletes in the reverse order.
 //!
 //! Each level runs at most `concurrency` requests at once, through the client's rate
 //! limiter. Every create is written to the [`Journal`] as soon as it is answered; an

@@ -6,12 +6,17 @@ use std::fmt;
 /// A kind of resource an integration is made of.
 ///
 /// The order of [`Kind::ALL`] is the order `apply` creates and updates in: what is
-/// referred to before what refers to it (connections, then file definitions, exports
-/// and imports, then flows, then the integration).
+/// referred to before what refers to it (connections, then scripts, lookup caches and
+/// file definitions, then exports and imports, then flows, then the integration).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     /// `/connections`: matched by name or a connection map; credentials never copied.
     Connection,
+    /// `/scripts`: the JavaScript hooks, filters and transforms call (`_scriptId`).
+    Script,
+    /// `/lookupcaches`: the cache's settings; its entries are data and stay in the
+    /// account (`_lookupCacheId`).
+    LookupCache,
     /// `/filedefinitions`.
     FileDefinition,
     /// `/exports` (sources, lookups).
@@ -26,8 +31,10 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in dependency order.
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Connection,
+        Kind::Script,
+        Kind::LookupCache,
         Kind::FileDefinition,
         Kind::Export,
         Kind::Import,
@@ -40,6 +47,8 @@ impl Kind {
     pub fn dir(self) -> &'static str {
         match self {
             Kind::Connection => "connections",
+            Kind::Script => "scripts",
+            Kind::LookupCache => "lookupcaches",
             Kind::FileDefinition => "filedefinitions",
             Kind::Export => "exports",
             Kind::Import => "imports",
@@ -54,11 +63,12 @@ impl Kind {
     }
 
     /// The rank in dependency order: connections (0) to flows (3), integration (4);
-    /// exports and imports share a rank.
+    /// scripts, lookup caches and file definitions share a rank, as do exports and
+    /// imports.
     pub fn rank(self) -> u8 {
         match self {
             Kind::Connection => 0,
-            Kind::FileDefinition => 1,
+            Kind::Script | Kind::LookupCache | Kind::FileDefinition => 1,
             Kind::Export | Kind::Import => 2,
             Kind::Flow => 3,
             Kind::Integration => 4,
@@ -69,6 +79,8 @@ impl Kind {
     pub fn singular(self) -> &'static str {
         match self {
             Kind::Connection => "connection",
+            Kind::Script => "script",
+            Kind::LookupCache => "lookup cache",
             Kind::FileDefinition => "file definition",
             Kind::Export => "export",
             Kind::Import => "import",
@@ -183,6 +195,17 @@ mod tests {
         assert_eq!(Key::integration().file(), "integration.json");
         assert_eq!(Key::parse("exports/Bad"), None);
         assert_eq!(Key::parse("widgets/a"), None);
+        assert_eq!(
+            Key::parse("lookupcaches/countries"),
+            Some(Key::new(Kind::LookupCache, "countries"))
+        );
+        assert_eq!(
+            Key::new(Kind::Script, "tag-order").file(),
+            "scripts/tag-order.json"
+        );
+        for pair in Kind::ALL.windows(2) {
+            assert!(pair[0].rank() <= pair[1].rank(), "{pair:?}");
+        }
         assert_eq!(Key::parse("integration/a"), None);
     }
 }

@@ -35,6 +35,11 @@ pub const VOLATILE_FIELDS: &[&str] = &[
     "free",
     "_templateId",
     "_sourceId",
+    "_userId",
+    "debugUntil",
+    "size",
+    "sizeInMB",
+    "draftExpiresAt",
 ];
 
 /// Splits an account's document into its configuration and its volatile fields.

@@ -1,11 +1,16 @@
 //! [`pull`]: an integration and everything it references, from an account into a
 //! [`Tree`] ([`Snapshot`]).
 //!
-//! One request for the integration and one listing per kind (pages of 1000, the five
+//! One request for the integration and one listing per kind (pages of 1000, the seven
 //! listings at once), whatever the number of resources: the rate limit is spent on
 //! pages, not on one `GET` per resource. A resource belongs to the integration when
 //! its `_integrationId` says so or when a resource that belongs refers to it (flows to
-//! their exports and imports, those to their connections and file definitions).
+//! their exports and imports, those to their connections, file definitions, hook
+//! scripts and lookup caches).
+//!
+//! A lookup cache is pulled as its settings only: its entries are data the flows
+//! write, not configuration, and differ between accounts by design (read or load
+//! them with the client's `getData` and upsert operations).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -35,9 +40,11 @@ pub struct Snapshot {
     pub warnings: Vec<String>,
 }
 
-/// The kinds listed to find what an integration holds.
-const LISTED: [Kind; 5] = [
+/// The kinds listed to find what an integration holds: all but the integration.
+const LISTED: [Kind; 7] = [
     Kind::Connection,
+    Kind::Script,
+    Kind::LookupCache,
     Kind::FileDefinition,
     Kind::Export,
     Kind::Import,
@@ -50,14 +57,7 @@ pub async fn pull(remote: &Remote, integration: &str) -> Result<Snapshot, SyncEr
     let integration_id = id_of(&root)
         .ok_or_else(|| SyncError::Answer("the integration has no _id".into()))?
         .to_string();
-    let (connections, filedefinitions, exports, imports, flows) = futures::try_join!(
-        remote.list(Kind::Connection),
-        remote.list(Kind::FileDefinition),
-        remote.list(Kind::Export),
-        remote.list(Kind::Import),
-        remote.list(Kind::Flow),
-    )?;
-    let lists = [connections, filedefinitions, exports, imports, flows];
+    let lists = futures::future::try_join_all(LISTED.map(|kind| remote.list(kind))).await?;
     let (docs, used_elsewhere) = select(root, &integration_id, &lists);
     let mut snapshot = build(docs);
     snapshot.used_elsewhere = used_elsewhere;
@@ -102,7 +102,7 @@ pub(crate) async fn integrations_named(remote: &Remote, name: &str) -> Result<Ve
 fn select(
     root: Doc,
     integration_id: &str,
-    lists: &[Vec<Doc>; 5],
+    lists: &[Vec<Doc>],
 ) -> (Vec<(Kind, Doc)>, BTreeSet<String>) {
     let mut index: HashMap<String, (Kind, usize)> = HashMap::new();
     for (kind, list) in LISTED.iter().zip(lists) {

@@ -33,6 +33,22 @@ macro_rules! by_kind {
                 delete_connection,
                 Connection
             ),
+            Kind::Script => $op!(
+                list_scripts,
+                get_script,
+                create_script,
+                update_script,
+                delete_script,
+                Script
+            ),
+            Kind::LookupCache => $op!(
+                list_lookup_caches,
+                get_lookup_cache,
+                create_lookup_cache,
+                update_lookup_cache,
+                delete_lookup_cache,
+                LookupCache
+            ),
             Kind::FileDefinition => $op!(
                 list_file_definitions,
                 get_file_definition,

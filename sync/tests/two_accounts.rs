@@ -16,7 +16,7 @@ async fn promote(accounts: &Accounts, dir: &str) -> String {
     assert_eq!(code, 0, "{out}{err}");
     let (code, out, err) = accounts.run(&["apply", dir, "--to", "target"]).await;
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("applied: 13 created"), "{out}");
+    assert!(out.contains("applied: 15 created"), "{out}");
     let (code, out, _) = accounts
         .run(&["plan", dir, "--to", "target", "--format", "json"])
         .await;
@@ -58,7 +58,9 @@ async fn round_trip_pull_apply_pull_has_no_difference() {
             "imports/netsuite-sales-orders.json",
             "imports/post-to-orders.json",
             "integration.json",
+            "lookupcaches/country-codes.json",
             "manifest.json",
+            "scripts/tag-orders.json",
         ]
     );
     let all = files
@@ -85,6 +87,28 @@ async fn round_trip_pull_apply_pull_has_no_difference() {
         "1.0850",
         "numbers keep their text"
     );
+    // Hook scripts and lookup caches are found through the references to them, which
+    // become references in the tree; only the cache's settings are pulled.
+    assert_eq!(
+        exports["hooks"]["preSavePage"]["_scriptId"],
+        "@ref:scripts/tag-orders"
+    );
+    let sales_orders = read_json(
+        std::path::Path::new(src),
+        "imports/netsuite-sales-orders.json",
+    );
+    assert_eq!(
+        sales_orders["lookups"][0]["_lookupCacheId"],
+        "@ref:lookupcaches/country-codes"
+    );
+    let script = read_json(std::path::Path::new(src), "scripts/tag-orders.json");
+    assert!(script["content"]
+        .as_str()
+        .unwrap()
+        .starts_with("function preSavePage(options)"));
+    let cache = read_json(std::path::Path::new(src), "lookupcaches/country-codes.json");
+    assert_eq!(cache["name"], "Country codes");
+    assert!(cache.get("size").is_none() && cache.get("_id").is_none());
     let manifest = read_json(std::path::Path::new(src), "manifest.json");
     assert_eq!(manifest["source"]["baseUrl"], accounts.source.base_url());
     assert_eq!(
@@ -132,9 +156,32 @@ async fn round_trip_pull_apply_pull_has_no_difference() {
         raw["http"]["auth"]["token"].get("token").is_none(),
         "{raw:?}"
     );
+    // The target's export and import name the target's own script and cache.
+    let script_id = &snapshot.ids[&integrator_io_sync::Key::new(Kind::Script, "tag-orders")];
+    let cache_id = &snapshot.ids[&integrator_io_sync::Key::new(Kind::LookupCache, "country-codes")];
+    let source_snapshot = pull(&accounts.source_remote(), INTEGRATION).await.unwrap();
+    assert_ne!(
+        script_id,
+        &source_snapshot.ids[&integrator_io_sync::Key::new(Kind::Script, "tag-orders")]
+    );
+    let export = &snapshot.raw[&integrator_io_sync::Key::new(Kind::Export, "shopify-orders")];
+    assert_eq!(
+        export["hooks"]["preSavePage"]["_scriptId"],
+        json!(script_id)
+    );
+    let import =
+        &snapshot.raw[&integrator_io_sync::Key::new(Kind::Import, "netsuite-sales-orders")];
+    assert_eq!(import["lookups"][0]["_lookupCacheId"], json!(cache_id));
+    // The cache's entries stayed in the source: the target's cache is empty.
+    let source_cache =
+        &source_snapshot.ids[&integrator_io_sync::Key::new(Kind::LookupCache, "country-codes")];
+    assert_eq!(entries(&accounts.source_remote(), source_cache).await, 2);
+    assert_eq!(entries(&target, cache_id).await, 0);
     // Nothing unrelated came along.
     assert_eq!(target.list(Kind::Flow).await.unwrap().len(), 2);
     assert_eq!(target.list(Kind::Connection).await.unwrap().len(), 3);
+    assert_eq!(target.list(Kind::Script).await.unwrap().len(), 1);
+    assert_eq!(target.list(Kind::LookupCache).await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -215,6 +262,59 @@ async fn one_changed_field_is_planned_applied_and_then_nothing_is_left() {
         diff["changes"][0]["fields"],
         json!([{"path": "/pageSize", "before": 100, "after": 250}])
     );
+}
+
+#[tokio::test]
+async fn a_changed_script_is_planned_and_applied_in_place() {
+    let accounts = Accounts::start().await;
+    seed(&accounts.source_remote()).await;
+    let dir = temp_dir("script");
+    let src = dir.to_str().unwrap();
+    let target_id = promote(&accounts, src).await;
+    let target = accounts.target_remote();
+    let before = pull(&target, &target_id).await.unwrap();
+    let key = integrator_io_sync::Key::new(Kind::Script, "tag-orders");
+
+    let mut script = read_json(&dir, "scripts/tag-orders.json");
+    let old = script["content"].as_str().unwrap().to_string();
+    let new = old.replace(
+        "return {",
+        "options.data.forEach(d => d.tagged = true);\n  return {",
+    );
+    script["content"] = json!(new);
+    write_json(&dir, "scripts/tag-orders.json", &script);
+
+    let (code, out, _) = accounts
+        .run(&["plan", src, "--to", "target", "--format", "json"])
+        .await;
+    assert_eq!(code, 1, "{out}");
+    let plan: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        plan["steps"],
+        json!([{"resource": "scripts/tag-orders", "action": "update",
+            "targetId": before.ids[&key],
+            "fields": [{"path": "/content", "before": old, "after": new}]}]),
+        "{out}"
+    );
+    let (code, out, err) = accounts.run(&["apply", src, "--to", "target"]).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("applied: 0 created, 1 updated, 0 deleted"),
+        "{out}"
+    );
+    // Updated in place: same id, new content, still the export's hook.
+    let after = pull(&target, &target_id).await.unwrap();
+    assert_eq!(after.ids[&key], before.ids[&key]);
+    assert_eq!(after.raw[&key]["content"], json!(new));
+    assert_eq!(
+        after.tree.resources[&integrator_io_sync::Key::new(Kind::Export, "shopify-orders")].config
+            ["hooks"]["preSavePage"]["_scriptId"],
+        "@ref:scripts/tag-orders"
+    );
+    assert_eq!(target.list(Kind::Script).await.unwrap().len(), 1);
+    let (code, out, _) = accounts.run(&["apply", src, "--to", "target"]).await;
+    assert_eq!(code, 0);
+    assert!(out.contains("applied: no changes"), "{out}");
 }
 
 #[tokio::test]
@@ -393,10 +493,9 @@ async fn target_only_fields_survive_masked_secrets_are_never_sent_prune_deletes_
         "{out}"
     );
     let after: Vec<usize> = futures_lengths(&target).await;
-    assert_eq!(
-        after,
-        [before[0], before[1], before[2], before[3], before[4] - 1]
-    );
+    let mut expected = before.clone();
+    expected[Kind::ALL.iter().position(|k| *k == Kind::Flow).unwrap()] -= 1;
+    assert_eq!(after, expected);
     assert!(target
         .get(Kind::Flow, &id(&extra_flow))
         .await
@@ -409,16 +508,24 @@ async fn target_only_fields_survive_masked_secrets_are_never_sent_prune_deletes_
         .is_some());
 }
 
-/// How many connections, file definitions, exports, imports and flows `remote` has.
+/// How many entries lookup cache `id` of `remote` holds (one page is enough here).
+async fn entries(remote: &integrator_io_sync::Remote, id: &str) -> usize {
+    let page = remote
+        .client()
+        .get_lookup_cache_data()
+        .id(id)
+        .body(integrator_io::types::LookupCacheDataQuery::default())
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    page.data.value().map_or(0, Vec::len)
+}
+
+/// How many resources of each kind (in the order of `Kind::ALL`) `remote` has.
 async fn futures_lengths(remote: &integrator_io_sync::Remote) -> Vec<usize> {
     let mut out = Vec::new();
-    for kind in [
-        Kind::Connection,
-        Kind::FileDefinition,
-        Kind::Export,
-        Kind::Import,
-        Kind::Flow,
-    ] {
+    for kind in Kind::ALL {
         out.push(remote.list(kind).await.unwrap().len());
     }
     out
@@ -466,14 +573,7 @@ async fn an_apply_failing_midway_is_completed_by_the_next_run_without_duplicates
 
     // No duplicates: each resource once, by name.
     let target = accounts.target_remote();
-    for kind in [
-        Kind::Integration,
-        Kind::Connection,
-        Kind::FileDefinition,
-        Kind::Export,
-        Kind::Import,
-        Kind::Flow,
-    ] {
+    for kind in Kind::ALL {
         let docs = retrying(|| target.list(kind)).await;
         let mut names: Vec<&str> = docs.iter().filter_map(|d| d["name"].as_str()).collect();
         let total = names.len();

@@ -122,8 +122,9 @@ pub fn id(doc: &Doc) -> String {
 
 /// Seeds `remote` with an integration of several flows: a scheduled export into an
 /// import, a flow with a lookup and two imports, a webhook-fed flow, with three
-/// connections (one holding a secret), a file definition; and another integration
-/// that must not be pulled. Answers the integration's `_id`.
+/// connections (one holding a secret), a file definition, a hook script and a lookup
+/// cache (both found only through references); and another integration, a script and
+/// a lookup cache that must not be pulled. Answers the integration's `_id`.
 pub async fn seed(remote: &Remote) -> String {
     let integration = remote
         .create(
@@ -179,8 +180,50 @@ pub async fn seed(remote: &Remote) -> String {
         )
         .await
         .unwrap();
+    let script = remote
+        .create(
+            Kind::Script,
+            &doc(json!({"name": "Tag orders", "description": "Marks each order before it is saved",
+                "content": "function preSavePage(options) {\n  return {data: options.data, errors: options.errors};\n}\n"})),
+        )
+        .await
+        .unwrap();
+    let countries = remote
+        .create(
+            Kind::LookupCache,
+            &doc(
+                json!({"name": "Country codes", "description": "ISO code to NetSuite country",
+                "includeDataInTemplatesAndCloning": false}),
+            ),
+        )
+        .await
+        .unwrap();
+    // Entries: data, which a pull leaves in the account.
+    let entries: integrator_io::types::LookupCacheDataUpsert =
+        serde_json::from_value(json!({"data": [{"key": "US", "value": "_unitedStates"}, {"key": "CA", "value": "_canada"}]}))
+            .unwrap();
+    remote
+        .client()
+        .upsert_lookup_cache_data()
+        .id(id(&countries))
+        .body(entries)
+        .send()
+        .await
+        .unwrap();
+    remote
+        .create(
+            Kind::Script,
+            &doc(json!({"name": "Unrelated script", "content": "function f() {}"})),
+        )
+        .await
+        .unwrap();
+    remote
+        .create(Kind::LookupCache, &doc(json!({"name": "Unrelated cache"})))
+        .await
+        .unwrap();
     let orders = remote
         .create(Kind::Export, &doc(json!({"name": "Shopify orders", "_connectionId": id(&shopify), "_integrationId": iid,
+            "hooks": {"preSavePage": {"function": "preSavePage", "_scriptId": id(&script)}},
             "adaptorType": "HTTPExport", "type": "delta", "pageSize": 100, "delta": {"dateField": "updated_at"},
             "http": {"relativeURI": "/orders.json", "method": "GET"}, "exchangeRate": serde_json::from_str::<Value>("1.0850").unwrap()})))
         .await
@@ -204,7 +247,9 @@ pub async fn seed(remote: &Remote) -> String {
         .create(Kind::Import, &doc(json!({"name": "NetSuite sales orders", "_connectionId": id(&netsuite), "_integrationId": iid,
             "adaptorType": "NetSuiteDistributedImport", "distributed": true,
             "file": {"type": "csv", "fileDefinition": {"_fileDefinitionId": id(&csv)}},
-            "mapping": {"fields": [{"extract": "id", "generate": "externalId"}]}})))
+            "mapping": {"fields": [{"extract": "id", "generate": "externalId"},
+                {"extract": "country", "generate": "country", "lookupName": "countries"}]},
+            "lookups": [{"name": "countries", "_lookupCacheId": id(&countries), "extract": "country", "allowFailures": false}]})))
         .await
         .unwrap();
     let notify = remote
