@@ -44,13 +44,7 @@ fn operation_json(op: &Operation) -> &'static Value {
 /// A seeded sandbox without rate limit (kept alive by the caller), raw calls to it, the
 /// ids of its seeded resources, and the spec's schemas.
 async fn seeded() -> (Sandbox, Raw, Ids, SchemaSet) {
-    let sandbox = Sandbox::builder()
-        .seed(true)
-        .no_rate_limit()
-        .start()
-        .await
-        .unwrap();
-    let raw = Raw::new(&sandbox);
+    let (sandbox, raw) = sandbox_support::seeded_raw().await;
     let ids = seeded_ids(&raw).await;
     (sandbox, raw, ids, SchemaSet::new(spec()))
 }

@@ -4,20 +4,9 @@
 
 mod sandbox_support;
 
-use integrator_io_sandbox::{Sandbox, SYNC_ID};
-use sandbox_support::Raw;
+use integrator_io_sandbox::SYNC_ID;
+use sandbox_support::seeded_raw as seeded;
 use serde_json::{json, Value};
-
-async fn seeded() -> (Sandbox, Raw) {
-    let sandbox = Sandbox::builder()
-        .seed(true)
-        .no_rate_limit()
-        .start()
-        .await
-        .unwrap();
-    let raw = Raw::new(&sandbox);
-    (sandbox, raw)
-}
 
 fn id(answer: &Value) -> String {
     answer["_id"].as_str().expect("an _id").to_string()

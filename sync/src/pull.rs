@@ -40,16 +40,12 @@ pub struct Snapshot {
     pub warnings: Vec<String>,
 }
 
-/// The kinds listed to find what an integration holds: all but the integration.
-const LISTED: [Kind; 7] = [
-    Kind::Connection,
-    Kind::Script,
-    Kind::LookupCache,
-    Kind::FileDefinition,
-    Kind::Export,
-    Kind::Import,
-    Kind::Flow,
-];
+/// The kinds listed to find what an integration holds: all but the integration, which
+/// [`Kind::ALL`] (in dependency order) puts last.
+const LISTED: &[Kind] = match Kind::ALL.split_last() {
+    Some((Kind::Integration, rest)) => rest,
+    _ => panic!("Kind::ALL ends with the integration"),
+};
 
 /// Pulls `integration` (an `_id`, or an exact name) from `remote`.
 pub async fn pull(remote: &Remote, integration: &str) -> Result<Snapshot, SyncError> {
@@ -57,7 +53,7 @@ pub async fn pull(remote: &Remote, integration: &str) -> Result<Snapshot, SyncEr
     let integration_id = id_of(&root)
         .ok_or_else(|| SyncError::Answer("the integration has no _id".into()))?
         .to_string();
-    let lists = futures::future::try_join_all(LISTED.map(|kind| remote.list(kind))).await?;
+    let lists = futures::future::try_join_all(LISTED.iter().map(|&kind| remote.list(kind))).await?;
     let (docs, used_elsewhere) = select(root, &integration_id, &lists);
     let mut snapshot = build(docs);
     snapshot.used_elsewhere = used_elsewhere;

@@ -109,3 +109,15 @@ impl Raw {
             .to_string()
     }
 }
+
+/// A seeded sandbox without rate limit (kept alive by the caller) and raw calls to it.
+pub async fn seeded_raw() -> (Sandbox, Raw) {
+    let sandbox = Sandbox::builder()
+        .seed(true)
+        .no_rate_limit()
+        .start()
+        .await
+        .unwrap();
+    let raw = Raw::new(&sandbox);
+    (sandbox, raw)
+}
